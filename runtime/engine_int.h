@@ -1,0 +1,100 @@
+/*
+ * engine_int.h — the engine's private structures, shared by engine*.c.
+ *
+ * An engine owns a catalog, the logs of its in-memory streams (including
+ * the system stream weir_errors), the history of queries it ran (for SHOW
+ * QUERIES) and the message of its last error. A query run (wr_run) owns its
+ * plan, its operators, its sources and its context; it is driven either to
+ * completion by weir_exec or step by step through weir_query_step.
+ */
+#ifndef WR_ENGINE_INT_H
+#define WR_ENGINE_INT_H
+
+#include <signal.h>
+
+#include <strings.h>
+
+#include "../grammar/srcpos.h"
+#include "../planner/planner.h"
+#include "memstream.h"
+#include "source.h"
+#include "weir.h"
+
+#define WR_HISTORY_MAX 100        /* queries remembered by SHOW QUERIES */
+#define WR_ERRORS_MAX_ROWS 100000 /* rows kept in weir_errors */
+#define WR_NOTICES_MAX 5          /* warnings passed to on_notice per query */
+
+typedef struct wr_query_info {
+  char name[16];        /* q1, q2, ... */
+  char *sql;            /* statement text (malloc'ed) */
+  const char *state;    /* "running", "finished", "stopped", "failed" */
+  weir_stats stats;
+} wr_query_info;
+
+struct weir_engine {
+  wr_catalog *cat;
+  wr_memstream **mem;     /* in-memory streams, weir_errors first */
+  int nmem, capmem;
+  wr_err err;             /* last error */
+  volatile sig_atomic_t interrupt;
+  weir_stats last_stats;
+  int query_seq;
+  wr_query_info history[WR_HISTORY_MAX];
+  int nhistory;           /* entries used (ring once full) */
+  int running;            /* open weir_query handles */
+};
+
+typedef struct wr_run {
+  weir_engine *eng;
+  wr_plan *plan;
+  wr_qctx ctx;
+  wr_plan_ops ops;
+  int nsrc;
+  wr_source **src;
+  wr_batch **bufs;        /* one input batch per source */
+  bool *ended;            /* source i delivered its final watermark */
+  int nended;
+  weir_callbacks cb;
+  int notices;            /* warnings passed to on_notice */
+  wr_query_info *info;    /* this run's SHOW QUERIES entry */
+  volatile int stop;      /* interrupt flag seen by operators */
+} wr_run;
+
+struct weir_query {
+  wr_run *run;
+};
+
+/* engine.c */
+weir_status wr_engine_fail(weir_engine *eng, const wr_err *err);
+wr_memstream *wr_engine_memstream(weir_engine *eng, const char *name);
+
+/* engine_query.c: plan and start a SELECT; `bounded` readers for memory
+ * streams end at their current length (blocking execution). */
+weir_status wr_run_open(weir_engine *eng, const wr_sqltext *src, const ast_select *sel,
+                        const weir_callbacks *cb, bool bounded, wr_run **out, wr_err *err);
+/* One pass over the sources; *progress tells whether anything happened,
+ * *done whether every source ended. */
+weir_status wr_run_step(wr_run *r, bool *progress, bool *done, wr_err *err);
+/* Runs to completion (or interruption) in the calling thread. */
+weir_status wr_run_to_end(wr_run *r, wr_err *err);
+void wr_run_close(wr_run *r, const char *state);
+
+/* engine_ddl.c */
+weir_status wr_engine_create(weir_engine *eng, const wr_sqltext *src, const ast_stmt *st,
+                             wr_err *err);
+weir_status wr_engine_drop(weir_engine *eng, const wr_sqltext *src, const ast_stmt *st,
+                           wr_err *err);
+weir_status wr_engine_insert(weir_engine *eng, const wr_sqltext *src, const ast_stmt *st,
+                             wr_err *err);
+
+/* engine_show.c */
+weir_status wr_engine_show(weir_engine *eng, const wr_sqltext *src, const ast_stmt *st,
+                           const weir_callbacks *cb, wr_err *err);
+weir_status wr_engine_describe(weir_engine *eng, const wr_sqltext *src, const ast_stmt *st,
+                               const weir_callbacks *cb, wr_err *err);
+
+/* errors_stream.c: the weir_errors relation and the report hook. */
+weir_status wr_errors_stream_create(weir_engine *eng, wr_err *err);
+void wr_errors_report(void *ud, const wr_qctx *q, const wr_report *r);
+
+#endif

@@ -1,0 +1,181 @@
+/*
+ * engine_query.c — running a SELECT: plan, operators, sources, and the
+ * scheduling loop.
+ *
+ * wr_run_open plans the query, instantiates its operators with a sink that
+ * calls the user's callbacks, and opens one source per scan: a memory
+ * stream reader, a file reader, or standard input. wr_run_step polls every
+ * source once in plan order; a batch is pushed into the scan's entry
+ * operator (whose watermark assigner forwards the watermark after the
+ * batch), and a source's end is pushed as the final watermark WR_WM_END,
+ * which flushes every window. wr_run_to_end repeats steps, sleeping briefly
+ * when no source had data (follow mode, live input), until every source
+ * ended or the engine is interrupted.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "engine_int.h"
+
+#define IDLE_SLEEP_MS 20
+
+static wr_query_info *history_add(weir_engine *eng, const wr_sqltext *src, const ast_select *sel) {
+  wr_query_info *qi = &eng->history[eng->nhistory % WR_HISTORY_MAX];
+  if (eng->nhistory >= WR_HISTORY_MAX) free(qi->sql);
+  eng->nhistory++;
+  memset(qi, 0, sizeof *qi);
+  snprintf(qi->name, sizeof qi->name, "q%d", ++eng->query_seq);
+  size_t len = sel->len > 0 ? (size_t)sel->len : strlen(src->sql + sel->off);
+  qi->sql = strndup(src->sql + sel->off, len);
+  qi->state = "running";
+  return qi;
+}
+
+/* Opens the source feeding scan i. */
+static wr_source *open_source(wr_run *r, int i, bool bounded, wr_err *err) {
+  const wr_relation *rel = wr_plan_scan_relation(r->plan, i);
+  int ncol = wr_plan_scan_ncol(r->plan, i);
+  const int *cols = wr_plan_scan_cols(r->plan, i);
+  wr_memstream *m = wr_engine_memstream(r->eng, rel->name);
+  if (m) return wr_memstream_reader(m, &r->ctx, ncol, cols, bounded, err);
+  const char *names[ncol ? ncol : 1];
+  weir_type types[ncol ? ncol : 1];
+  for (int c = 0; c < ncol; c++) {
+    names[c] = rel->cols[cols[c]].name;
+    types[c] = rel->cols[cols[c]].type;
+  }
+  const char *connector = wr_relation_option(rel, "connector");
+  const char *format = wr_relation_option(rel, "format");
+  const char *follow = wr_relation_option(rel, "follow");
+  wr_source_spec spec = {
+      .stream = rel->name,
+      .format = format ? format : "json",
+      .path = wr_relation_option(rel, "path"),
+      .follow = follow && strcasecmp(follow, "true") == 0,
+      .ncol = ncol,
+      .names = names,
+      .types = types,
+  };
+  if (connector && strcasecmp(connector, "stdin") == 0) return wr_fd_source_new(&r->ctx, &spec, 0, err);
+  return wr_file_source_new(&r->ctx, &spec, err);
+}
+
+weir_status wr_run_open(weir_engine *eng, const wr_sqltext *src, const ast_select *sel,
+                        const weir_callbacks *cb, bool bounded, wr_run **out, wr_err *err) {
+  *out = NULL;
+  wr_run *r = calloc(1, sizeof *r);
+  if (!r) return wr_err_nomem(err);
+  r->eng = eng;
+  if (cb) r->cb = *cb;
+  wr_arena_init(&r->ctx.arena, 0);
+  r->ctx.report = wr_errors_report;
+  r->ctx.report_ud = r;
+  r->ctx.interrupt = (volatile int *)&r->stop;
+  weir_status rc = wr_plan_select(eng->cat, src, sel, &r->plan, err);
+  if (rc != WEIR_OK) {
+    wr_run_close(r, NULL);
+    return rc;
+  }
+  r->info = history_add(eng, src, sel);
+  r->ctx.query_name = r->info->name;
+  rc = wr_plan_instantiate(r->plan, &r->ctx, &r->cb, &r->ops, err);
+  r->nsrc = wr_plan_nscans(r->plan);
+  r->src = calloc((size_t)r->nsrc + 1, sizeof *r->src);
+  r->bufs = calloc((size_t)r->nsrc + 1, sizeof *r->bufs);
+  r->ended = calloc((size_t)r->nsrc + 1, sizeof *r->ended);
+  if (rc == WEIR_OK && (!r->src || !r->bufs || !r->ended)) rc = wr_err_nomem(err);
+  for (int i = 0; rc == WEIR_OK && i < r->nsrc; i++) {
+    const wr_relation *rel = wr_plan_scan_relation(r->plan, i);
+    int ncol = wr_plan_scan_ncol(r->plan, i);
+    const int *cols = wr_plan_scan_cols(r->plan, i);
+    weir_type types[ncol ? ncol : 1];
+    for (int c = 0; c < ncol; c++) types[c] = rel->cols[cols[c]].type;
+    r->bufs[i] = wr_batch_new(ncol, types, 0);
+    if (!r->bufs[i]) rc = wr_err_nomem(err);
+    if (rc == WEIR_OK) {
+      r->src[i] = open_source(r, i, bounded, err);
+      if (!r->src[i]) rc = err->code ? err->code : wr_err_nomem(err);
+    }
+  }
+  if (rc == WEIR_OK && r->cb.on_schema) {
+    weir_schema s = {wr_plan_ncol(r->plan), wr_plan_names(r->plan), wr_plan_types(r->plan),
+                     wr_plan_changelog(r->plan)};
+    if (r->cb.on_schema(r->cb.ud, &s) != 0)
+      rc = wr_err_set(err, WEIR_ECALLBACK, "result callback stopped the query");
+  }
+  if (rc != WEIR_OK) {
+    wr_run_close(r, "failed");
+    return rc;
+  }
+  *out = r;
+  return WEIR_OK;
+}
+
+weir_status wr_run_step(wr_run *r, bool *progress, bool *done, wr_err *err) {
+  *progress = false;
+  for (int i = 0; i < r->nsrc; i++) {
+    if (r->ended[i]) continue;
+    if (r->eng->interrupt) r->stop = 1;
+    if (r->stop) return wr_err_set(err, WEIR_EINTERRUPT, "query %s stopped", r->ctx.query_name);
+    wr_src_state st;
+    weir_status rc = r->src[i]->vt->next(r->src[i], r->bufs[i], &st, err);
+    if (rc != WEIR_OK) return rc;
+    wr_op *entry = r->ops.entries[i];
+    if (r->bufs[i]->n > 0) {
+      *progress = true;
+      rc = entry->vt->batch(entry, 0, r->bufs[i], err);
+      if (rc != WEIR_OK) return rc;
+    }
+    if (st == WR_SRC_EOF) {
+      *progress = true;
+      r->ended[i] = true;
+      r->nended++;
+      rc = entry->vt->watermark(entry, 0, WR_WM_END, err);
+      if (rc != WEIR_OK) return rc;
+    }
+  }
+  *done = r->nended == r->nsrc;
+  if (r->info) r->info->stats = r->ctx.stats;
+  return WEIR_OK;
+}
+
+weir_status wr_run_to_end(wr_run *r, wr_err *err) {
+  bool progress, done = false;
+  while (!done) {
+    weir_status rc = wr_run_step(r, &progress, &done, err);
+    if (rc != WEIR_OK) return rc;
+    if (!progress && !done) {
+      struct timespec ts = {0, IDLE_SLEEP_MS * 1000000L};
+      nanosleep(&ts, NULL);
+    }
+  }
+  if (r->notices > WR_NOTICES_MAX && r->cb.on_notice) {
+    char msg[160];
+    snprintf(msg, sizeof msg,
+             "warning: %d more problems not shown; SELECT * FROM weir_errors lists them all",
+             r->notices - WR_NOTICES_MAX);
+    r->cb.on_notice(r->cb.ud, msg);
+  }
+  return WEIR_OK;
+}
+
+void wr_run_close(wr_run *r, const char *state) {
+  if (!r) return;
+  if (r->info) {
+    r->info->stats = r->ctx.stats;
+    if (state) r->info->state = state;
+  }
+  for (int i = 0; i < r->nsrc; i++) {
+    if (r->src) wr_source_free(r->src[i]);
+    if (r->bufs) wr_batch_free(r->bufs[i]);
+  }
+  free(r->src);
+  free(r->bufs);
+  free(r->ended);
+  wr_plan_ops_free(&r->ops);
+  wr_plan_free(r->plan);
+  wr_arena_free(&r->ctx.arena);
+  free(r);
+}
