@@ -122,6 +122,21 @@ typedef struct weir_query weir_query;
 WEIR_API const char *weir_version(void);
 WEIR_API const char *weir_status_name(weir_status st);
 
+/* Text forms of result rows, as `weir run --format json|csv` prints them. */
+typedef enum weir_format {
+  WEIR_FORMAT_JSON,  /* one object per line; "op" first for changelog rows */
+  WEIR_FORMAT_CSV    /* RFC 4180; op column first for changelog rows */
+} weir_format;
+
+/* Writes one row, ending in '\n', into buf (NUL-terminated, truncated to
+ * cap) and returns the full length, as snprintf does. */
+WEIR_API size_t weir_format_row(weir_format f, const weir_schema *s, weir_op op,
+                                const weir_value *vals, char *buf, size_t cap);
+/* Writes the CSV header line (JSON has none: writes "" and returns 0). */
+WEIR_API size_t weir_format_header(weir_format f, const weir_schema *s, char *buf, size_t cap);
+/* "+I", "-U", "+U" or "-D". */
+WEIR_API const char *weir_op_name(weir_op op);
+
 /* Opens an engine. *out is NULL on failure (only WEIR_ENOMEM). */
 WEIR_API weir_status weir_open(weir_engine **out);
 WEIR_API void weir_close(weir_engine *eng);
@@ -138,6 +153,13 @@ WEIR_API weir_status weir_exec(weir_engine *eng, const char *sql, const char *or
 /* Asks a running weir_exec()/weir_query_step() to stop; safe from a signal
  * handler or another thread. The interrupted call returns WEIR_EINTERRUPT. */
 WEIR_API void weir_interrupt(weir_engine *eng);
+
+/* Sets an engine option (also reachable as SQL: SET name = 'value'):
+ *   batch_rows  rows per source batch: a number from 1 to 1024 (default
+ *               1024), or "random" for random sizes from 1 to 64 (for
+ *               testing that results do not depend on batching);
+ *   seed        seed of the random batch sizes (default 1). */
+WEIR_API weir_status weir_set_option(weir_engine *eng, const char *name, const char *value);
 
 /* Counters of the last query run by weir_exec(). */
 WEIR_API weir_stats weir_last_stats(const weir_engine *eng);

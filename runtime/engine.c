@@ -8,6 +8,7 @@
  * engine_query.c. The engine keeps the message of its last failure for
  * weir_errmsg.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -26,6 +27,8 @@ weir_status weir_open(weir_engine **out) {
   weir_engine *eng = calloc(1, sizeof *eng);
   if (!eng) return WEIR_ENOMEM;
   eng->cat = wr_catalog_new();
+  eng->batch_rows = WR_BATCH_ROWS;
+  eng->seed = 1;
   wr_err err;
   wr_err_clear(&err);
   if (!eng->cat || wr_errors_stream_create(eng, &err) != WEIR_OK) {
@@ -65,6 +68,41 @@ void weir_interrupt(weir_engine *eng) {
 weir_stats weir_last_stats(const weir_engine *eng) { return eng->last_stats; }
 
 void weir_free(void *p) { free(p); }
+
+static weir_status set_option(weir_engine *eng, const char *name, const char *value, wr_err *err) {
+  if (strcasecmp(name, "batch_rows") == 0) {
+    if (strcasecmp(value, "random") == 0) {
+      eng->batch_rows = 0;
+      return WEIR_OK;
+    }
+    char *end;
+    long n = strtol(value, &end, 10);
+    if (*value && !*end && n >= 1 && n <= WR_BATCH_ROWS) {
+      eng->batch_rows = (int)n;
+      return WEIR_OK;
+    }
+    return wr_err_set(err, WEIR_ESEMANTIC, "batch_rows must be 1 to %d or 'random', got '%s'",
+                      WR_BATCH_ROWS, value);
+  }
+  if (strcasecmp(name, "seed") == 0) {
+    char *end;
+    unsigned long long n = strtoull(value, &end, 10);
+    if (*value && !*end) {
+      eng->seed = n;
+      return WEIR_OK;
+    }
+    return wr_err_set(err, WEIR_ESEMANTIC, "seed must be a number, got '%s'", value);
+  }
+  return wr_err_set(err, WEIR_ESEMANTIC, "unknown option: %s (options: batch_rows, seed)", name);
+}
+
+weir_status weir_set_option(weir_engine *eng, const char *name, const char *value) {
+  if (!eng || !name || !value) return WEIR_EMISUSE;
+  wr_err err;
+  wr_err_clear(&err);
+  weir_status rc = set_option(eng, name, value, &err);
+  return rc == WEIR_OK ? WEIR_OK : wr_engine_fail(eng, &err);
+}
 
 static void text_out(const weir_callbacks *cb, const char *text) {
   if (cb && cb->on_text) cb->on_text(cb->ud, text);
@@ -113,9 +151,17 @@ static weir_status exec_stmt(weir_engine *eng, const wr_sqltext *src, const ast_
     case AST_STMT_DELETE:
       return wr_srcpos_error(err, WEIR_EUNSUPPORTED, src->sql, src->len, src->origin, st->off,
                              "not supported yet: DELETE (static tables come with SQLite joins)");
-    case AST_STMT_SET:
-      return wr_srcpos_error(err, WEIR_EUNSUPPORTED, src->sql, src->len, src->origin, st->off,
-                             "not supported yet: SET");
+    case AST_STMT_SET: {
+      char name[64], value[64];
+      snprintf(name, sizeof name, "%.*s", (int)st->name.n, st->name.p);
+      snprintf(value, sizeof value, "%.*s", (int)st->value.n, st->value.p);
+      wr_err why;
+      wr_err_clear(&why);
+      weir_status rc = set_option(eng, name, value, &why);
+      if (rc != WEIR_OK)
+        return wr_srcpos_error(err, rc, src->sql, src->len, src->origin, st->off, why.msg);
+      return WEIR_OK;
+    }
   }
   return wr_err_set(err, WEIR_ERROR, "unknown statement");
 }

@@ -42,6 +42,8 @@ struct weir_engine {
   wr_query_info history[WR_HISTORY_MAX];
   int nhistory;           /* entries used (ring once full) */
   int running;            /* open weir_query handles */
+  int batch_rows;         /* rows per source batch; 0 = random sizes */
+  uint64_t seed;          /* random batch sizes */
 };
 
 typedef struct wr_run {
@@ -58,6 +60,7 @@ typedef struct wr_run {
   int notices;            /* warnings passed to on_notice */
   wr_query_info *info;    /* this run's SHOW QUERIES entry */
   volatile int stop;      /* interrupt flag seen by operators */
+  uint64_t rng;           /* state of random batch sizes */
 } wr_run;
 
 struct weir_query {
@@ -96,5 +99,8 @@ weir_status wr_engine_describe(weir_engine *eng, const wr_sqltext *src, const as
 /* errors_stream.c: the weir_errors relation and the report hook. */
 weir_status wr_errors_stream_create(weir_engine *eng, wr_err *err);
 void wr_errors_report(void *ud, const wr_qctx *q, const wr_report *r);
+/* Records a row pushed through weir_push_json that did not convert. */
+void wr_errors_record_bad(weir_engine *eng, const char *stream, const char *reason, const char *raw,
+                          size_t raw_len);
 
 #endif

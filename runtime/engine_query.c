@@ -68,6 +68,7 @@ weir_status wr_run_open(weir_engine *eng, const wr_sqltext *src, const ast_selec
   wr_run *r = calloc(1, sizeof *r);
   if (!r) return wr_err_nomem(err);
   r->eng = eng;
+  r->rng = eng->seed * 0x9e3779b97f4a7c15ULL + 1;
   if (cb) r->cb = *cb;
   wr_arena_init(&r->ctx.arena, 0);
   r->ctx.report = wr_errors_report;
@@ -92,7 +93,7 @@ weir_status wr_run_open(weir_engine *eng, const wr_sqltext *src, const ast_selec
     const int *cols = wr_plan_scan_cols(r->plan, i);
     weir_type types[ncol ? ncol : 1];
     for (int c = 0; c < ncol; c++) types[c] = rel->cols[cols[c]].type;
-    r->bufs[i] = wr_batch_new(ncol, types, 0);
+    r->bufs[i] = wr_batch_new(ncol, types, eng->batch_rows);
     if (!r->bufs[i]) rc = wr_err_nomem(err);
     if (rc == WEIR_OK) {
       r->src[i] = open_source(r, i, bounded, err);
@@ -113,12 +114,33 @@ weir_status wr_run_open(weir_engine *eng, const wr_sqltext *src, const ast_selec
   return WEIR_OK;
 }
 
+/* Replaces source i's batch with one of a random capacity from 1 to 64
+ * (SET batch_rows = 'random'), so that tests can show that results do not
+ * depend on how input is cut into batches. */
+static weir_status random_batch(wr_run *r, int i, wr_err *err) {
+  r->rng ^= r->rng << 13;
+  r->rng ^= r->rng >> 7;
+  r->rng ^= r->rng << 17;
+  wr_batch *old = r->bufs[i];
+  weir_type types[old->ncol ? old->ncol : 1];
+  for (int c = 0; c < old->ncol; c++) types[c] = old->cols[c].type;
+  wr_batch *b = wr_batch_new(old->ncol, types, 1 + (int)(r->rng % 64));
+  if (!b) return wr_err_nomem(err);
+  wr_batch_free(old);
+  r->bufs[i] = b;
+  return WEIR_OK;
+}
+
 weir_status wr_run_step(wr_run *r, bool *progress, bool *done, wr_err *err) {
   *progress = false;
   for (int i = 0; i < r->nsrc; i++) {
     if (r->ended[i]) continue;
     if (r->eng->interrupt) r->stop = 1;
     if (r->stop) return wr_err_set(err, WEIR_EINTERRUPT, "query %s stopped", r->ctx.query_name);
+    if (r->eng->batch_rows == 0) {
+      weir_status rc = random_batch(r, i, err);
+      if (rc != WEIR_OK) return rc;
+    }
     wr_src_state st;
     weir_status rc = r->src[i]->vt->next(r->src[i], r->bufs[i], &st, err);
     if (rc != WEIR_OK) return rc;

@@ -72,3 +72,14 @@ void wr_errors_report(void *ud, const wr_qctx *q, const wr_report *r) {
     run->cb.on_notice(run->cb.ud, msg);
   }
 }
+
+void wr_errors_record_bad(weir_engine *eng, const char *stream, const char *reason, const char *raw,
+                          size_t raw_len) {
+  wr_value row[NCOL] = {
+      {.type = WEIR_TEXT, .null = true}, cstr(stream), cstr("bad_record"), cstr(reason),
+      {.type = WEIR_TEXT, .null = true}, text(raw, raw_len),
+      {.type = WEIR_TIMESTAMP, .v.i = wr_qctx_now(&(wr_qctx){0})}};
+  wr_err err;
+  wr_err_clear(&err);
+  (void)wr_memstream_append(eng->mem[0], row, &err);
+}

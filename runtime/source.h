@@ -12,6 +12,7 @@
 #define WR_SOURCE_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 #include "../exec/batch.h"
 #include "../exec/ctx.h"
@@ -25,7 +26,9 @@ typedef enum wr_src_state {
 typedef struct wr_source wr_source;
 
 typedef struct wr_source_vtab {
-  /* Resets b and fills it with up to b->cap rows. */
+  /* Resets b and fills it with up to b->cap rows. TEXT values may point
+   * into the source's own buffer: they stay valid until the next call of
+   * next() or destroy(), so a consumer that keeps rows longer copies them. */
   weir_status (*next)(wr_source *s, wr_batch *b, wr_src_state *state, wr_err *err);
   void (*destroy)(wr_source *s);
 } wr_source_vtab;
@@ -43,12 +46,15 @@ typedef struct wr_source_spec {
   int ncol;                        /* columns to produce */
   const char *const *names;        /* their names in the input */
   const weir_type *types;          /* their types */
+  size_t block_size;               /* bytes per read(2); 0 = 1 MiB (tests use tiny blocks) */
 } wr_source_spec;
 
 /* connector = 'file': reads path once (or follows it). Fails with WEIR_EIO
  * naming the file and strerror when it cannot be opened. */
 wr_source *wr_file_source_new(wr_qctx *ctx, const wr_source_spec *spec, wr_err *err);
-/* connector = 'stdin' (or a file descriptor, for tests): reads until EOF. */
+/* connector = 'stdin' (or a file descriptor, for tests): reads until EOF
+ * (or, with spec->follow, polls past it). The descriptor is not closed; a
+ * non-blocking descriptor with nothing to read gives WR_SRC_IDLE. */
 wr_source *wr_fd_source_new(wr_qctx *ctx, const wr_source_spec *spec, int fd, wr_err *err);
 
 static inline void wr_source_free(wr_source *s) {

@@ -1,0 +1,241 @@
+/*
+ * bench_core.c — throughput and memory of weir's core paths, run by hand:
+ *
+ *   build/bench/bench_core [rows_millions]
+ *
+ * Each case plans a real SQL query with the planner, instantiates its
+ * operators and pushes synthetic in-memory batches of
+ *   bids(auction BIGINT, price BIGINT, channel TEXT, ts TIMESTAMP(3))
+ * into it, one core, timing with CLOCK_PROCESS_CPUTIME_ID:
+ *   filter+project  SELECT auction, price * 2 FROM bids WHERE price > 500 AND channel = 'web'
+ *   tumble 10k keys SELECT auction, COUNT(*), SUM(price), MAX(price) FROM bids
+ *                   WINDOW TUMBLING (SIZE 10 SECONDS) GROUP BY auction
+ *   json file       the same tumbling query reading a JSON-lines file (MB/s)
+ *   memory          100 M events (by default) through the tumbling query;
+ *                   peak RSS is printed (state is freed as windows close)
+ * Figures are printed; nothing is asserted (see docs/benchmarks.md).
+ */
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "exec/ops.h"
+#include "grammar/ast.h"
+#include "planner/planner.h"
+#include "weir.h"
+
+static double cpu_now(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+  return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static long peak_rss_kb(void) {
+  struct rusage ru;
+  getrusage(RUSAGE_SELF, &ru);
+  return ru.ru_maxrss;
+}
+
+static uint64_t rows_seen;
+static int count_row(void *ud, weir_op op, const weir_value *v, int n) {
+  (void)ud, (void)op, (void)v, (void)n;
+  rows_seen++;
+  return 0;
+}
+
+static void die(const char *what, const wr_err *err) {
+  fprintf(stderr, "bench_core: %s: %s\n", what, err->msg);
+  exit(1);
+}
+
+static wr_catalog *make_catalog(void) {
+  wr_catalog *cat = wr_catalog_new();
+  wr_column cols[] = {{"auction", WEIR_BIGINT}, {"price", WEIR_BIGINT}, {"channel", WEIR_TEXT},
+                      {"ts", WEIR_TIMESTAMP}};
+  wr_relation rel = {.kind = WR_REL_STREAM, .name = "bids", .ncol = 4, .cols = cols,
+                     .rowtime = 3, .wm_delay = 1000};
+  wr_err err;
+  wr_err_clear(&err);
+  if (wr_catalog_add(cat, &rel, &err) != WEIR_OK) die("catalog", &err);
+  return cat;
+}
+
+/* Fills b with rows [first, first + b->cap) of the synthetic stream in the
+ * scan's column order (cols are relation column indexes). */
+static void fill(wr_batch *b, uint64_t first, const int *cols, int ncol, int nkeys) {
+  static const wr_str channels[] = {{"web", 3}, {"app", 3}, {"phone", 5}, {"tv", 2}};
+  b->n = b->cap;
+  for (int c = 0; c < ncol; c++) {
+    wr_vec *v = &b->cols[c];
+    for (int i = 0; i < b->n; i++) {
+      uint64_t r = first + (uint64_t)i;
+      uint64_t h = r * 0x9e3779b97f4a7c15ULL;
+      switch (cols[c]) {
+        case 0: WR_VEC_I64(v)[i] = (int64_t)((h >> 20) % (uint64_t)nkeys); break;
+        case 1: WR_VEC_I64(v)[i] = (int64_t)((h >> 7) % 1000); break;
+        case 2: WR_VEC_STR(v)[i] = channels[(h >> 40) & 3]; break;
+        default: WR_VEC_I64(v)[i] = 1704067200000LL + (int64_t)(r / 10); break; /* 10 k ev/s */
+      }
+    }
+  }
+}
+
+typedef struct planned {
+  wr_plan *plan;
+  wr_plan_ops ops;
+  wr_qctx ctx;
+  wr_batch *b;
+} planned;
+
+static void plan_query(planned *p, wr_catalog *cat, const char *sql) {
+  memset(p, 0, sizeof *p);
+  wr_err err;
+  wr_err_clear(&err);
+  wr_arena a;
+  wr_arena_init(&a, 0);
+  ast_stmt **st;
+  int n;
+  wr_sqltext src = {sql, strlen(sql), "bench"};
+  if (wr_parse(sql, strlen(sql), "bench", &a, &st, &n, &err) != WEIR_OK) die("parse", &err);
+  if (wr_plan_select(cat, &src, st[0]->select, &p->plan, &err) != WEIR_OK) die("plan", &err);
+  wr_arena_free(&a);
+  wr_arena_init(&p->ctx.arena, 0);
+  p->ctx.query_name = "bench";
+  static weir_callbacks cb = {.on_row = count_row};
+  if (wr_plan_instantiate(p->plan, &p->ctx, &cb, &p->ops, &err) != WEIR_OK) die("instantiate", &err);
+  int ncol = wr_plan_scan_ncol(p->plan, 0);
+  const int *cols = wr_plan_scan_cols(p->plan, 0);
+  weir_type types[8];
+  const wr_relation *rel = wr_plan_scan_relation(p->plan, 0);
+  for (int c = 0; c < ncol; c++) types[c] = rel->cols[cols[c]].type;
+  p->b = wr_batch_new(ncol, types, 0);
+}
+
+static void unplan(planned *p) {
+  wr_plan_ops_free(&p->ops);
+  wr_plan_free(p->plan);
+  wr_batch_free(p->b);
+  wr_arena_free(&p->ctx.arena);
+}
+
+/* Pushes `rows` synthetic rows and the final watermark; returns CPU seconds. */
+static double drive(planned *p, uint64_t rows, int nkeys) {
+  wr_err err;
+  wr_err_clear(&err);
+  wr_op *entry = p->ops.entries[0];
+  int ncol = wr_plan_scan_ncol(p->plan, 0);
+  const int *cols = wr_plan_scan_cols(p->plan, 0);
+  double t0 = cpu_now(), gen = 0;
+  for (uint64_t r = 0; r < rows; r += (uint64_t)p->b->cap) {
+    double g0 = cpu_now();
+    fill(p->b, r, cols, ncol, nkeys);
+    gen += cpu_now() - g0;
+    if (entry->vt->batch(entry, 0, p->b, &err) != WEIR_OK) die("batch", &err);
+  }
+  if (entry->vt->watermark(entry, 0, WR_WM_END, &err) != WEIR_OK) die("watermark", &err);
+  return cpu_now() - t0 - gen;
+}
+
+static void bench_filter_project(wr_catalog *cat, uint64_t rows) {
+  planned p;
+  plan_query(&p, cat, "SELECT auction, price * 2 AS p2 FROM bids WHERE price > 500 AND channel = 'web'");
+  rows_seen = 0;
+  double s = drive(&p, rows, 10000);
+  printf("filter+project        %8.1f M rows/s   (%llu rows in, %llu out, %.2f s)\n",
+         (double)rows / s / 1e6, (unsigned long long)rows, (unsigned long long)rows_seen, s);
+  unplan(&p);
+}
+
+static const char *tumble_sql =
+    "SELECT auction, window_start, COUNT(*) AS n, SUM(price) AS total, MAX(price) AS top "
+    "FROM bids WINDOW TUMBLING (SIZE 10 SECONDS) GROUP BY auction";
+
+static void bench_tumble(wr_catalog *cat, uint64_t rows) {
+  planned p;
+  plan_query(&p, cat, tumble_sql);
+  rows_seen = 0;
+  double s = drive(&p, rows, 10000);
+  printf("tumble 10k keys       %8.1f M rows/s   (%llu rows in, %llu out, %.2f s)\n",
+         (double)rows / s / 1e6, (unsigned long long)rows, (unsigned long long)rows_seen, s);
+  unplan(&p);
+}
+
+static void bench_json_file(uint64_t rows) {
+  char path[] = "/tmp/weir-bench-XXXXXX";
+  int fd = mkstemp(path);
+  FILE *f = fdopen(fd, "w");
+  static const char *channels[] = {"web", "app", "phone", "tv"};
+  for (uint64_t r = 0; r < rows; r++) {
+    uint64_t h = r * 0x9e3779b97f4a7c15ULL;
+    fprintf(f,
+            "{\"auction\":%llu,\"bidder\":%llu,\"price\":%llu,\"channel\":\"%s\","
+            "\"url\":\"https://www.nexmark.com/item/%llu\",\"ts\":%lld}\n",
+            (unsigned long long)((h >> 20) % 10000), (unsigned long long)((h >> 30) % 100000),
+            (unsigned long long)((h >> 7) % 1000), channels[(h >> 40) & 3],
+            (unsigned long long)(h >> 44), 1704067200000LL + (long long)(r / 10));
+  }
+  long size = ftell(f);
+  fclose(f);
+  weir_engine *eng;
+  weir_open(&eng);
+  char sql[1024];
+  snprintf(sql, sizeof sql,
+           "CREATE STREAM bids (auction BIGINT, price BIGINT, channel TEXT, ts TIMESTAMP(3),"
+           " WATERMARK FOR ts AS ts - INTERVAL '1' SECOND)"
+           " WITH (connector = 'file', path = '%s', format = 'json'); %s;",
+           path, tumble_sql);
+  rows_seen = 0;
+  weir_callbacks cb = {.on_row = count_row};
+  double t0 = cpu_now();
+  if (weir_exec(eng, sql, NULL, &cb) != WEIR_OK) {
+    fprintf(stderr, "bench_core: %s\n", weir_errmsg(eng));
+    exit(1);
+  }
+  double s = cpu_now() - t0;
+  printf("json file -> tumble   %8.1f MB/s       (%.1f MB, %.2f M rows/s, %llu out, %.2f s)\n",
+         (double)size / s / 1e6, (double)size / 1e6, (double)rows / s / 1e6,
+         (unsigned long long)rows_seen, s);
+  weir_close(eng);
+  unlink(path);
+}
+
+static void bench_memory(wr_catalog *cat, uint64_t rows) {
+  planned p;
+  plan_query(&p, cat, tumble_sql);
+  rows_seen = 0;
+  double s = drive(&p, rows, 10000);
+  printf("memory: %llu M events, 10k keys: peak RSS %.1f MB (%.1f M rows/s, %llu out)\n",
+         (unsigned long long)(rows / 1000000), (double)peak_rss_kb() / 1024.0,
+         (double)rows / s / 1e6, (unsigned long long)rows_seen);
+  unplan(&p);
+}
+
+/* Usage: bench_core [M]          throughput cases over M million rows (20),
+ *                                then the memory case in a fresh process;
+ *        bench_core memory [M]   only the memory case over M million (100). */
+int main(int argc, char **argv) {
+  bool memory_only = argc > 1 && strcmp(argv[1], "memory") == 0;
+  const char *count = argc > (memory_only ? 2 : 1) ? argv[memory_only ? 2 : 1] : NULL;
+  uint64_t millions = count ? strtoull(count, NULL, 10) : memory_only ? 100 : 20;
+  wr_catalog *cat = make_catalog();
+  if (memory_only) {
+    bench_memory(cat, millions * 1000000ULL);
+    wr_catalog_free(cat);
+    return 0;
+  }
+  printf("weir %s bench_core: %llu M rows per case, one core\n", weir_version(),
+         (unsigned long long)millions);
+  bench_filter_project(cat, millions * 1000000ULL);
+  bench_tumble(cat, millions * 1000000ULL);
+  bench_json_file(millions * 1000000ULL / 4);
+  wr_catalog_free(cat);
+  fflush(stdout);
+  /* A fresh process, so that peak RSS is the memory case's alone. */
+  execl("/proc/self/exe", argv[0], "memory", (char *)NULL);
+  perror("bench_core: exec");
+  return 1;
+}

@@ -1,0 +1,54 @@
+/*
+ * aggfn.h — aggregate functions over vectors (private to exec/).
+ *
+ * Each aggregate call keeps a small fixed-size state inside a group row
+ * (grouptable.h), at a byte offset chosen by the operator. The functions
+ * here validate a call, size its state, fold whole input vectors into the
+ * states of their groups, and turn states into output values. Dispatch on
+ * (function, type) happens once per call and vector; the loops inside are
+ * typed.
+ *
+ * States (all zero when a group is created, which is "no input yet"):
+ *   COUNT(*), COUNT(x)   n
+ *   SUM, AVG             sum (int64 for integer input, double for DOUBLE), n
+ *   MIN, MAX             value (int64, double or text slice), n
+ * n counts the non-NULL inputs applied; SUM/AVG/MIN/MAX are NULL while it
+ * is 0, COUNT never is. Retraction rows (sign -1) subtract from COUNT, SUM
+ * and AVG; MIN and MAX cannot retract and skip them (the planner refuses
+ * MIN/MAX over retracting input). A MIN/MAX over TEXT copies a string into
+ * the group's arena only when it becomes the new extreme.
+ */
+#ifndef WR_AGGFN_H
+#define WR_AGGFN_H
+
+#include "../common/buf.h"
+#include "ops.h"
+
+/* Checks that c is a supported (function, argument type, result type)
+ * combination over inputs of the given types; fills err otherwise. */
+weir_status wr_agg_check(const wr_agg_call *c, int ninput, const weir_type *input_types,
+                         wr_err *err);
+/* Bytes of state (a multiple of 8). */
+size_t wr_agg_state_size(const wr_agg_call *c);
+/* SQL name of the function ("COUNT", "SUM", ...). */
+const char *wr_agg_name(wr_aggfn fn);
+
+/* Folds rows r_k = sel ? sel[k] : k (k < n) of b into the states at
+ * st[k] + off. sign (per batch row, or NULL for all +1) is -1 for rows that
+ * retract. Text copies go to arena. WEIR_ENOMEM if a copy fails. */
+weir_status wr_agg_update(const wr_agg_call *c, size_t off, uint8_t *const *st,
+                          const wr_batch *b, const int *sel, int n, const int8_t *sign,
+                          wr_arena *arena);
+/* Writes the results of states st[k] + off (k < n) into column col of out,
+ * rows row0..row0+n-1 (text references the states' memory). */
+weir_status wr_agg_final(const wr_agg_call *c, size_t off, const uint8_t *const *st, int n,
+                         wr_batch *out, int col, int row0);
+/* Whether two states (already offset) give the same result value. */
+bool wr_agg_same(const wr_agg_call *c, const uint8_t *a, const uint8_t *b);
+
+/* Appends / reads back the state at s (already offset). Loading copies
+ * text into arena; false on a truncated image or out of memory. */
+void wr_agg_save(const wr_agg_call *c, const uint8_t *s, wr_buf *out);
+bool wr_agg_load(const wr_agg_call *c, uint8_t *s, wr_rd *in, wr_arena *arena);
+
+#endif

@@ -1,0 +1,84 @@
+/*
+ * project.c — computes one expression program per output column.
+ *
+ * Each program runs over the whole input batch into its column of an
+ * output batch the operator owns (reset and reused per call, re-created
+ * only when an input batch is larger than its capacity). Changelog ops and
+ * per-row watermarks are copied through unchanged.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "ops.h"
+
+typedef struct wr_project {
+  wr_op op;
+  int n;
+  wr_prog **progs;
+  weir_type *types;
+  wr_batch *out;
+} wr_project;
+
+static weir_status project_batch(wr_op *op, int port, wr_batch *b, wr_err *err) {
+  (void)port;
+  wr_project *p = (wr_project *)op;
+  if (b->n == 0) return WEIR_OK;
+  if (b->n > p->out->cap) {
+    wr_batch *nb = wr_batch_new(p->n, p->types, b->n);
+    if (!nb) return wr_err_nomem(err);
+    wr_batch_free(p->out);
+    p->out = nb;
+  }
+  wr_batch *out = p->out;
+  wr_batch_reset(out);
+  for (int c = 0; c < p->n; c++) {
+    weir_status st = wr_prog_eval(p->progs[c], b, out, c, err);
+    if (st != WEIR_OK) return st;
+  }
+  if (b->ops) {
+    if (!wr_batch_ops_make(out)) return wr_err_nomem(err);
+    memcpy(out->ops, b->ops, (size_t)b->n);
+  }
+  if (b->wm) {
+    if (!wr_batch_wm_make(out)) return wr_err_nomem(err);
+    memcpy(out->wm, b->wm, sizeof(int64_t) * (size_t)b->n);
+  }
+  out->n = b->n;
+  return wr_op_emit(op, out, err);
+}
+
+static void project_destroy(wr_op *op) {
+  wr_project *p = (wr_project *)op;
+  wr_batch_free(p->out);
+  free(p->progs);
+  free(p->types);
+  free(p);
+}
+
+static const wr_op_vtab project_vt = {
+  .name = "Project",
+  .batch = project_batch,
+  .watermark = wr_op_forward_wm,
+  .destroy = project_destroy,
+};
+
+wr_op *wr_project_new(wr_qctx *ctx, int n, wr_prog **progs, wr_err *err) {
+  wr_project *p = calloc(1, sizeof *p);
+  if (!p) goto nomem;
+  p->op.vt = &project_vt;
+  p->op.ctx = ctx;
+  p->n = n;
+  p->progs = malloc(sizeof *p->progs * (size_t)(n > 0 ? n : 1));
+  p->types = malloc(sizeof *p->types * (size_t)(n > 0 ? n : 1));
+  if (!p->progs || !p->types) goto nomem;
+  for (int c = 0; c < n; c++) {
+    p->progs[c] = progs[c];
+    p->types[c] = wr_prog_type(progs[c]);
+  }
+  if (!(p->out = wr_batch_new(n, p->types, WR_BATCH_ROWS))) goto nomem;
+  return &p->op;
+nomem:
+  if (p) project_destroy(&p->op);
+  wr_err_nomem(err);
+  return NULL;
+}

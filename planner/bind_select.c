@@ -1,0 +1,290 @@
+/*
+ * bind_select.c — a SELECT statement to a logical plan.
+ *
+ * The clauses are bound in SQL's evaluation order, each adding a node on
+ * top of the FROM subtree:
+ *   FROM            Scan / view / subquery / TUMBLE (bind_from.c)
+ *   WHERE           Filter
+ *   GROUP BY, aggregates, WINDOW TUMBLING, HAVING
+ *                   Aggregate [+ Filter for HAVING]
+ *   SELECT list     Project (aliases and default names)
+ *   DISTINCT        Aggregate with every column as key and no aggregates
+ * An aggregation is windowed when the ksqlDB WINDOW clause is present or
+ * when GROUP BY names both window_start and window_end of TUMBLE(); the
+ * window's time column is the input's event-time column. Clauses this
+ * issue cannot run (ORDER BY, LIMIT, UNION, EMIT CHANGES, …) are refused
+ * with "not supported yet" at their position.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "planner_int.h"
+
+static int32_t emit_offset(const wr_pctx *pc, const ast_select *sel) {
+  return wr_keyword_offset(pc, sel->off, sel->off + sel->len, "EMIT", sel->off);
+}
+
+static weir_status check_clauses(wr_pctx *pc, const ast_select *sel) {
+  if (sel->union_all) {
+    int32_t at = sel->union_all->off;
+    return wr_unsupported(pc, wr_keyword_offset(pc, sel->off, at, "UNION", at),
+                          sel->union_distinct ? "UNION" : "UNION ALL");
+  }
+  if (sel->order_by && sel->order_by->n) {
+    int32_t at = sel->order_by->items[0].expr->off;
+    return wr_unsupported(pc, wr_keyword_offset(pc, sel->off, at, "ORDER", at), "ORDER BY");
+  }
+  if (sel->limit) {
+    int32_t at = sel->limit->off;
+    return wr_unsupported(pc, wr_keyword_offset(pc, sel->off, at, "LIMIT", at), "LIMIT");
+  }
+  if (sel->nnamed)
+    return wr_unsupported(pc, sel->named[0].over ? sel->named[0].over->off : sel->off,
+                          "named windows (WINDOW … AS)");
+  if (sel->emit == AST_EMIT_CHANGES)
+    return wr_unsupported(pc, emit_offset(pc, sel), "EMIT CHANGES");
+  if (sel->emit == AST_EMIT_EVERY) return wr_unsupported(pc, emit_offset(pc, sel), "EMIT EVERY");
+  if (!sel->from) return wr_unsupported(pc, sel->off, "SELECT without FROM");
+  return WEIR_OK;
+}
+
+/* The select list, expanded: one expression and name per output column. */
+typedef struct outcols {
+  int n, cap;
+  wr_expr **exprs;
+  const char **names;
+} outcols;
+
+static weir_status out_add(wr_pctx *pc, outcols *o, wr_expr *e, const char *name, int32_t off) {
+  if (!e || !name) return pc->err->code ? pc->err->code : wr_err_nomem(pc->err);
+  if (e->type == WEIR_NULL && !(e = wr_coerce(pc, e, WEIR_TEXT, off))) return pc->err->code;
+  if (o->n == o->cap) {
+    int cap = o->cap ? 2 * o->cap : 16;
+    wr_expr **ex = wr_palloc(pc, (size_t)cap * sizeof *ex);
+    const char **nm = wr_palloc(pc, (size_t)cap * sizeof *nm);
+    if (!ex || !nm) return pc->err->code;
+    if (o->n) {
+      memcpy(ex, o->exprs, (size_t)o->n * sizeof *ex);
+      memcpy(nm, o->names, (size_t)o->n * sizeof *nm);
+    }
+    o->exprs = ex;
+    o->names = nm;
+    o->cap = cap;
+  }
+  o->exprs[o->n] = e;
+  o->names[o->n++] = name;
+  return WEIR_OK;
+}
+
+/* Default name of a select item: alias, column name, or its SQL text. */
+static const char *item_name(wr_pctx *pc, const ast_item *it) {
+  if (it->alias.n) return wr_pstr(pc, it->alias);
+  if (it->expr->kind == AST_COLUMN) return wr_pstr(pc, it->expr->name);
+  return wr_ast_text(pc, it->expr);
+}
+
+static weir_status bind_star(wr_binder *b, const ast_expr *star, outcols *o) {
+  const wr_scope *s = b->scope;
+  int matched = 0;
+  for (int i = 0; i < s->n; i++) {
+    if (star->qualifier.n && (!s->cols[i].qual || !wr_str_ieq(star->qualifier, s->cols[i].qual)))
+      continue;
+    matched++;
+    wr_expr *e = b->agg ? wr_grouped_col(b, i, star->off)
+                        : wr_expr_col(b->pc->a, i, b->in->types[i]);
+    if (!e && !b->pc->err->code) wr_err_nomem(b->pc->err);
+    if (!e || out_add(b->pc, o, e, s->cols[i].name, star->off)) return b->pc->err->code;
+  }
+  if (!matched && star->qualifier.n)
+    return wr_perr(b->pc, WEIR_ESEMANTIC, star->off, "unknown table or alias \"%.*s\"",
+                   (int)star->qualifier.n, star->qualifier.p);
+  return WEIR_OK;
+}
+
+static weir_status bind_list(wr_binder *b, const ast_list *cols, outcols *o) {
+  for (int i = 0; cols && i < cols->n; i++) {
+    const ast_item *it = &cols->items[i];
+    if (it->expr->kind == AST_STAR) {
+      if (bind_star(b, it->expr, o)) return b->pc->err->code;
+      continue;
+    }
+    wr_expr *e = wr_bind_expr(b, it->expr);
+    if (!e) return b->pc->err->code;
+    if (out_add(b->pc, o, e, item_name(b->pc, it), it->expr->off)) return b->pc->err->code;
+  }
+  return WEIR_OK;
+}
+
+static bool scope_has(const wr_scope *s, wr_str name) {
+  for (int i = 0; i < s->n; i++)
+    if (wr_str_ieq(name, s->cols[i].name)) return true;
+  return false;
+}
+
+/* A GROUP BY item that is a select alias: that item, else NULL. */
+static const ast_item *alias_item(const ast_select *sel, const ast_expr *g, const wr_scope *s) {
+  if (g->kind != AST_COLUMN || g->qualifier.n || scope_has(s, g->name)) return NULL;
+  for (int i = 0; sel->cols && i < sel->cols->n; i++)
+    if (sel->cols->items[i].alias.n && wr_str_ieq2(sel->cols->items[i].alias, g->name))
+      return &sel->cols->items[i];
+  return NULL;
+}
+
+static weir_status add_key(wr_pctx *pc, wr_aggctx *g, wr_expr *k, const char *name) {
+  for (int i = 0; i < g->nkeys; i++)
+    if (wr_expr_equal(g->keys[i], k)) return WEIR_OK;
+  g->keys[g->nkeys] = k;
+  g->key_names[g->nkeys++] = name;
+  return name ? WEIR_OK : pc->err->code;
+}
+
+static weir_status bind_keys(wr_pctx *pc, const ast_select *sel, const wr_from *fr,
+                             const wr_lnode *in, wr_aggctx *g) {
+  int n = sel->group_by ? sel->group_by->n : 0;
+  g->keys = wr_palloc(pc, (size_t)(n + 1) * sizeof *g->keys);
+  g->key_names = wr_palloc(pc, (size_t)(n + 1) * sizeof *g->key_names);
+  if (!g->keys || !g->key_names) return pc->err->code;
+  wr_binder kb = {.pc = pc, .scope = &fr->scope, .in = in, .clause = "GROUP BY"};
+  for (int i = 0; i < n; i++) {
+    const ast_expr *ge = sel->group_by->items[i].expr;
+    if (ge->kind == AST_INT) return wr_unsupported(pc, ge->off, "GROUP BY <ordinal>");
+    const ast_item *ai = alias_item(sel, ge, &fr->scope);
+    wr_expr *k = wr_bind_expr(&kb, ai ? ai->expr : ge);
+    if (!k) return pc->err->code;
+    const char *name = ai ? wr_pstr(pc, ai->alias)
+                          : ge->kind == AST_COLUMN ? wr_pstr(pc, ge->name) : wr_ast_text(pc, ge);
+    if (add_key(pc, g, k, name)) return pc->err->code;
+  }
+  if (!fr->tvf) return WEIR_OK;
+  int ws = -1, we = -1;
+  for (int i = 0; i < g->nkeys; i++) {
+    if (g->keys[i]->kind != WR_EX_COL) continue;
+    if (g->keys[i]->col == fr->ws) ws = i;
+    if (g->keys[i]->col == fr->we) we = i;
+  }
+  if (ws < 0 || we < 0) return WEIR_OK;
+  g->windowed = g->tvf = true;
+  g->ws_in = g->keys[ws];
+  g->we_in = g->keys[we];
+  g->wt_in = wr_expr_col(pc->a, fr->wt, WEIR_TIMESTAMP);
+  if (!g->wt_in) return wr_err_nomem(pc->err);
+  int k = 0;
+  for (int i = 0; i < g->nkeys; i++) {
+    if (i == ws || i == we) continue;
+    g->keys[k] = g->keys[i];
+    g->key_names[k++] = g->key_names[i];
+  }
+  g->nkeys = k;
+  return WEIR_OK;
+}
+
+/* The ksqlDB WINDOW clause: a tumbling window on the input's event time. */
+static weir_status bind_window_clause(wr_pctx *pc, const ast_select *sel, const wr_from *fr,
+                                      wr_window_spec *win) {
+  const ast_window *w = sel->window;
+  if (fr->tvf)
+    return wr_perr(pc, WEIR_ESEMANTIC, w->off, "a WINDOW clause cannot be combined with TUMBLE()");
+  if (w->kind == AST_WIN_HOPPING) return wr_unsupported(pc, w->off, "WINDOW HOPPING");
+  if (w->kind == AST_WIN_SESSION) return wr_unsupported(pc, w->off, "WINDOW SESSION");
+  if (w->retention) return wr_unsupported(pc, w->retention->off, "RETENTION");
+  if (fr->node->rowtime < 0)
+    return wr_perr(pc, WEIR_ESEMANTIC, w->off,
+                   "WINDOW TUMBLING needs an event-time column, but \"%s\" has no WATERMARK",
+                   fr->name ? fr->name : "the subquery");
+  if (fr->node->changelog) return wr_unsupported(pc, w->off, "windows over an updating input");
+  if (!w->size) return wr_perr(pc, WEIR_ESEMANTIC, w->off, "WINDOW TUMBLING requires a SIZE");
+  win->kind = WR_WIN_TUMBLE;
+  if (wr_bind_interval_const(pc, w->size, "window SIZE", &win->size)) return pc->err->code;
+  if (win->size <= 0)
+    return wr_perr(pc, WEIR_ESEMANTIC, w->size->off, "window SIZE must be positive");
+  if (w->grace && wr_bind_interval_const(pc, w->grace, "GRACE PERIOD", &win->grace))
+    return pc->err->code;
+  if (win->grace < 0)
+    return wr_perr(pc, WEIR_ESEMANTIC, w->grace->off, "GRACE PERIOD must not be negative");
+  return WEIR_OK;
+}
+
+static bool list_has_agg(const ast_list *l) {
+  for (int i = 0; l && i < l->n; i++)
+    if (wr_ast_has_agg(l->items[i].expr)) return true;
+  return false;
+}
+
+/* GROUP BY / aggregates / HAVING / select list of an aggregating query. */
+static wr_lnode *bind_aggregation(wr_pctx *pc, const ast_select *sel, const wr_from *fr,
+                                  wr_lnode *in, outcols *o) {
+  wr_aggctx g = {0};
+  g.changelog_in = in->changelog;
+  wr_window_spec win = {.kind = WR_WIN_NONE, .time_col = -1};
+  if (sel->window) {
+    if (bind_window_clause(pc, sel, fr, &win)) return NULL;
+    g.windowed = true;
+  }
+  if (bind_keys(pc, sel, fr, in, &g)) return NULL;
+  if (g.tvf) {
+    win.kind = WR_WIN_TUMBLE;
+    win.size = fr->size;
+    win.offset = fr->offset;
+  }
+  if (g.windowed) win.time_col = in->rowtime;
+  if (sel->emit == AST_EMIT_FINAL && !g.windowed) {
+    wr_perr(pc, WEIR_ESEMANTIC, emit_offset(pc, sel), "EMIT FINAL requires a windowed aggregation");
+    return NULL;
+  }
+  wr_binder sb = {.pc = pc, .scope = &fr->scope, .in = in, .agg = &g, .clause = "SELECT"};
+  if (bind_list(&sb, sel->cols, o)) return NULL;
+  wr_expr *having = NULL;
+  if (sel->having) {
+    sb.clause = "HAVING";
+    having = wr_type_bool(pc, wr_bind_expr(&sb, sel->having), "HAVING", sel->having->off);
+    if (!having) return NULL;
+  }
+  if (in->changelog && g.naggs == 0) {
+    wr_unsupported(pc, sel->group_by ? sel->group_by->items[0].expr->off : sel->off,
+                   "GROUP BY without aggregates over an updating input");
+    return NULL;
+  }
+  wr_lnode *agg = wr_lagg_new(pc, in, g.nkeys, g.keys, g.key_names, g.naggs, g.aggs, &win, false);
+  if (agg && having) agg = wr_lfilter_new(pc, agg, having);
+  return agg;
+}
+
+wr_lnode *wr_bind_select(wr_pctx *pc, const ast_select *sel) {
+  if (check_clauses(pc, sel)) return NULL;
+  wr_from fr;
+  if (wr_bind_from(pc, sel->from, &fr)) return NULL;
+  wr_lnode *node = fr.node;
+  if (sel->where) {
+    wr_binder wb = {.pc = pc, .scope = &fr.scope, .in = node, .clause = "WHERE"};
+    wr_expr *pred = wr_type_bool(pc, wr_bind_expr(&wb, sel->where), "WHERE", sel->where->off);
+    if (!pred || !(node = wr_lfilter_new(pc, node, pred))) return NULL;
+  }
+  outcols o = {0};
+  if (sel->group_by || sel->having || sel->window || list_has_agg(sel->cols)) {
+    node = bind_aggregation(pc, sel, &fr, node, &o);
+  } else {
+    if (sel->emit == AST_EMIT_FINAL) {
+      wr_perr(pc, WEIR_ESEMANTIC, emit_offset(pc, sel),
+              "EMIT FINAL requires a windowed aggregation");
+      return NULL;
+    }
+    wr_binder b = {.pc = pc, .scope = &fr.scope, .in = node, .clause = "SELECT"};
+    if (bind_list(&b, sel->cols, &o)) return NULL;
+  }
+  if (!node) return NULL;
+  node = wr_lproject_new(pc, node, o.n, o.exprs, o.names);
+  if (!node || !sel->distinct) return node;
+  if (node->changelog) {
+    wr_unsupported(pc, sel->off, "SELECT DISTINCT over an updating input");
+    return NULL;
+  }
+  wr_expr **keys = wr_palloc(pc, (size_t)node->ncol * sizeof *keys);
+  if (!keys) return NULL;
+  for (int i = 0; i < node->ncol; i++)
+    if (!(keys[i] = wr_expr_col(pc->a, i, node->types[i]))) {
+      wr_err_nomem(pc->err);
+      return NULL;
+    }
+  wr_window_spec none = {.kind = WR_WIN_NONE, .time_col = -1};
+  return wr_lagg_new(pc, node, node->ncol, keys, node->names, 0, NULL, &none, true);
+}

@@ -1,0 +1,185 @@
+/*
+ * ddl.c — CREATE STREAM and CREATE VIEW to catalog relations.
+ *
+ * CREATE STREAM validates its columns (unique names, runnable types), its
+ * WATERMARK declaration (the column exists and is a TIMESTAMP; the
+ * expression is `col` or `col - <constant interval >= 0>`) and its WITH
+ * options against the connectors the runtime knows:
+ *   file   path (required), format json|csv (required), follow 'true'|'false'
+ *   stdin  format json|csv (required)
+ *   none   (or no connector) an in-memory stream fed by INSERT; format optional
+ * Option keys are stored lower-case, as are the values of connector,
+ * format and follow.
+ *
+ * CREATE VIEW plans its SELECT once, to validate it and to learn its
+ * columns; the relation keeps the SELECT's text for later expansion.
+ */
+#include <string.h>
+
+#include "planner_int.h"
+
+static const char *kind_word(wr_rel_kind k) {
+  return k == WR_REL_VIEW ? "view" : k == WR_REL_TABLE ? "table" : "stream";
+}
+
+static char *lower(char *s) {
+  for (char *p = s; p && *p; p++)
+    if (*p >= 'A' && *p <= 'Z') *p = (char)(*p + 32);
+  return s;
+}
+
+static weir_status check_name(wr_pctx *pc, const ast_stmt *stmt) {
+  const wr_relation *old = wr_catalog_find(pc->cat, stmt->name.p, stmt->name.n);
+  if (old && !stmt->if_not_exists && !stmt->or_replace)
+    return wr_perr(pc, WEIR_ESEMANTIC, stmt->off, "%s \"%s\" already exists", kind_word(old->kind),
+                   old->name);
+  return WEIR_OK;
+}
+
+static weir_status bind_watermark(wr_pctx *pc, const ast_stmt *stmt, wr_relation *r) {
+  const ast_expr *e = stmt->wm_expr;
+  int32_t off = e ? e->off : stmt->off;
+  int c = wr_relation_column(r, stmt->wm_column.p, stmt->wm_column.n);
+  if (c < 0)
+    return wr_perr(pc, WEIR_ESEMANTIC, off, "WATERMARK column \"%.*s\" does not exist",
+                   (int)stmt->wm_column.n, stmt->wm_column.p);
+  if (r->cols[c].type != WEIR_TIMESTAMP)
+    return wr_perr(pc, WEIR_ESEMANTIC, off, "WATERMARK column \"%s\" must be TIMESTAMP, not %s",
+                   r->cols[c].name, wr_type_name(r->cols[c].type));
+  r->rowtime = c;
+  r->wm_delay = 0;
+  if (!e) return WEIR_OK;
+  const ast_expr *col = e;
+  if (e->kind == AST_BINARY && e->op == AST_OP_SUB) col = e->left;
+  if (col->kind != AST_COLUMN || col->qualifier.n || !wr_str_ieq(col->name, r->cols[c].name))
+    return wr_perr(pc, WEIR_ESEMANTIC, e->off,
+                   "WATERMARK expression must be `%s` or `%s - INTERVAL …`", r->cols[c].name,
+                   r->cols[c].name);
+  if (col == e) return WEIR_OK;
+  if (wr_bind_interval_const(pc, e->right, "WATERMARK delay", &r->wm_delay)) return pc->err->code;
+  if (r->wm_delay < 0)
+    return wr_perr(pc, WEIR_ESEMANTIC, e->right->off, "WATERMARK delay must not be negative");
+  return WEIR_OK;
+}
+
+enum { OPT_CONNECTOR, OPT_PATH, OPT_FORMAT, OPT_FOLLOW, NOPT };
+static const char *const opt_names[NOPT] = {"connector", "path", "format", "follow"};
+
+static weir_status bind_options(wr_pctx *pc, const ast_stmt *stmt, wr_relation *r) {
+  const ast_option *given[NOPT] = {0};
+  char *val[NOPT] = {0};
+  r->opts = wr_palloc(pc, (size_t)(stmt->nopts + 1) * sizeof *r->opts);
+  if (!r->opts) return pc->err->code;
+  for (int i = 0; i < stmt->nopts; i++) {
+    const ast_option *o = &stmt->opts[i];
+    int k = 0;
+    while (k < NOPT && !wr_str_ieq(o->key, opt_names[k])) k++;
+    if (k == NOPT)
+      return wr_perr(pc, WEIR_ESEMANTIC, o->off, "unknown option '%.*s'", (int)o->key.n, o->key.p);
+    if (given[k]) return wr_perr(pc, WEIR_ESEMANTIC, o->off, "option '%s' given twice", opt_names[k]);
+    given[k] = o;
+    wr_str v = ast_string_value(pc->a, o->value);
+    if (!(val[k] = wr_pstr(pc, v))) return pc->err->code;
+    if (k != OPT_PATH) lower(val[k]);
+    r->opts[r->nopt].key = wr_arena_strndup(pc->a, opt_names[k], strlen(opt_names[k]));
+    if (!r->opts[r->nopt].key) return wr_err_nomem(pc->err);
+    r->opts[r->nopt++].value = val[k];
+  }
+  const char *conn = val[OPT_CONNECTOR] ? val[OPT_CONNECTOR] : "none";
+  int32_t coff = given[OPT_CONNECTOR] ? given[OPT_CONNECTOR]->off : stmt->off;
+  bool file = strcmp(conn, "file") == 0, in = strcmp(conn, "stdin") == 0;
+  if (!file && !in && strcmp(conn, "none") != 0)
+    return wr_perr(pc, WEIR_ESEMANTIC, coff, "unknown connector '%s'", conn);
+  if (val[OPT_FORMAT] && strcmp(val[OPT_FORMAT], "json") && strcmp(val[OPT_FORMAT], "csv"))
+    return wr_perr(pc, WEIR_ESEMANTIC, given[OPT_FORMAT]->off,
+                   "unknown format '%s' (expected json or csv)", val[OPT_FORMAT]);
+  if (file && !val[OPT_PATH])
+    return wr_perr(pc, WEIR_ESEMANTIC, coff, "connector 'file' requires option 'path'");
+  if ((file || in) && !val[OPT_FORMAT])
+    return wr_perr(pc, WEIR_ESEMANTIC, coff, "connector '%s' requires option 'format' (json or csv)",
+                   conn);
+  if (!file && val[OPT_PATH])
+    return wr_perr(pc, WEIR_ESEMANTIC, given[OPT_PATH]->off,
+                   "option 'path' applies only to connector 'file'");
+  if (!file && val[OPT_FOLLOW])
+    return wr_perr(pc, WEIR_ESEMANTIC, given[OPT_FOLLOW]->off,
+                   "option 'follow' applies only to connector 'file'");
+  if (val[OPT_FOLLOW] && strcmp(val[OPT_FOLLOW], "true") && strcmp(val[OPT_FOLLOW], "false"))
+    return wr_perr(pc, WEIR_ESEMANTIC, given[OPT_FOLLOW]->off,
+                   "option 'follow' must be 'true' or 'false'");
+  return WEIR_OK;
+}
+
+static weir_status plan_stream(wr_pctx *pc, const ast_stmt *stmt, wr_relation *r) {
+  if (stmt->select) return wr_unsupported(pc, stmt->select->off, "CREATE STREAM … AS SELECT");
+  if (stmt->ncols == 0)
+    return wr_perr(pc, WEIR_ESEMANTIC, stmt->off, "stream \"%s\" has no columns", r->name);
+  if (stmt->primary_key && stmt->primary_key->n)
+    return wr_unsupported(pc, stmt->primary_key->items[0].expr->off, "PRIMARY KEY on a stream");
+  r->kind = WR_REL_STREAM;
+  r->rowtime = -1;
+  r->cols = wr_palloc(pc, (size_t)stmt->ncols * sizeof *r->cols);
+  if (!r->cols) return pc->err->code;
+  for (int i = 0; i < stmt->ncols; i++) {
+    const ast_coldef *cd = &stmt->cols[i];
+    if (wr_relation_column(r, cd->name.p, cd->name.n) >= 0)
+      return wr_perr(pc, WEIR_ESEMANTIC, cd->off, "duplicate column name \"%.*s\"", (int)cd->name.n,
+                     cd->name.p);
+    if (cd->type.id == WEIR_DECIMAL)
+      return wr_unsupported(pc, cd->type.off ? cd->type.off : cd->off, "DECIMAL");
+    if (cd->type.id == WEIR_NULL)
+      return wr_perr(pc, WEIR_ESEMANTIC, cd->off, "column \"%.*s\" has no type", (int)cd->name.n,
+                     cd->name.p);
+    if (cd->primary_key) return wr_unsupported(pc, cd->off, "PRIMARY KEY on a stream");
+    if (!(r->cols[i].name = wr_pstr(pc, cd->name))) return pc->err->code;
+    r->cols[i].type = cd->type.id;
+    r->ncol = i + 1;
+  }
+  if (stmt->wm_column.n && bind_watermark(pc, stmt, r)) return pc->err->code;
+  return bind_options(pc, stmt, r);
+}
+
+static weir_status plan_view(wr_pctx *pc, const ast_stmt *stmt, wr_relation *r) {
+  const ast_select *sel = stmt->select;
+  if (!sel) return wr_perr(pc, WEIR_ESEMANTIC, stmt->off, "CREATE VIEW requires AS SELECT");
+  if (stmt->nopts) return wr_perr(pc, WEIR_ESEMANTIC, stmt->opts[0].off, "a view takes no WITH options");
+  wr_plan *p;
+  if (wr_plan_select(pc->cat, pc->src, sel, &p, pc->err)) return pc->err->code;
+  r->kind = WR_REL_VIEW;
+  r->rowtime = p->rowtime;
+  r->wm_delay = p->nscans > 0 ? p->scans[0].rel->wm_delay : 0;
+  r->cols = wr_palloc(pc, (size_t)(p->ncol + 1) * sizeof *r->cols);
+  for (int i = 0; r->cols && i < p->ncol; i++) {
+    if (wr_relation_column(r, p->names[i], strlen(p->names[i])) >= 0) {
+      wr_perr(pc, WEIR_ESEMANTIC, sel->off, "duplicate column name \"%s\" in view \"%s\"",
+              p->names[i], r->name);
+      break;
+    }
+    r->cols[i].type = p->types[i];
+    if (!(r->cols[i].name = wr_arena_strndup(pc->a, p->names[i], strlen(p->names[i])))) {
+      wr_err_nomem(pc->err);
+      break;
+    }
+    r->ncol = i + 1;
+  }
+  wr_plan_free(p);
+  if (pc->err->code) return pc->err->code;
+  r->sql = wr_pstr(pc, (wr_str){pc->src->sql + sel->off, (uint32_t)sel->len});
+  return r->sql ? WEIR_OK : pc->err->code;
+}
+
+weir_status wr_plan_relation(const wr_catalog *cat, const wr_sqltext *src, const ast_stmt *stmt,
+                             wr_arena *a, wr_relation *out, wr_err *err) {
+  memset(out, 0, sizeof *out);
+  out->rowtime = -1;
+  wr_pctx pc = {.a = a, .cat = cat, .src = src, .err = err};
+  switch (stmt->kind) {
+    case AST_STMT_CREATE_TABLE: return wr_unsupported(&pc, stmt->off, "CREATE TABLE");
+    case AST_STMT_CREATE_STREAM:
+    case AST_STMT_CREATE_VIEW: break;
+    default: return wr_err_set(err, WEIR_EMISUSE, "wr_plan_relation: not a CREATE statement");
+  }
+  if (check_name(&pc, stmt) || !(out->name = wr_pstr(&pc, stmt->name))) return err->code;
+  if (stmt->kind == AST_STMT_CREATE_VIEW) return plan_view(&pc, stmt, out);
+  return plan_stream(&pc, stmt, out);
+}

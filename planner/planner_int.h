@@ -1,0 +1,310 @@
+/*
+ * planner_int.h — the planner's private structures, shared by its files.
+ *
+ * Planning runs in phases over one arena (the plan's):
+ *   bind_from.c / bind_select.c / bind_expr.c / bind_func.c / types.c
+ *       syntax -> logical plan (wr_lnode tree) with bound expressions;
+ *   rewrite.c   constant folding, predicate pushdown, projection merging
+ *               and pruning on that tree;
+ *   physical.c  the linear chain of physical operators (wr_pnode) and its
+ *               instantiation with exec/ops.h;
+ *   explain.c   both trees as text.
+ * Logical nodes are built bottom-up; every node knows its output schema
+ * (names, types), which of its columns carries event time (`rowtime`) and
+ * whether its rows may be retractions (`changelog`). Expression trees are
+ * never modified once built: transformations copy what they change, so
+ * subtrees may be shared.
+ */
+#ifndef WR_PLANNER_INT_H
+#define WR_PLANNER_INT_H
+
+#include "../exec/expr.h"
+#include "../exec/ops.h"
+#include "../grammar/ast.h"
+#include "catalog.h"
+#include "planner.h"
+
+/* Deepest nesting of views and subqueries accepted. */
+#define WR_MAX_DEPTH 32
+
+/* ---- context and errors ------------------------------------------------ */
+
+typedef struct wr_pctx {
+  wr_arena *a;               /* the plan's arena: every planning allocation */
+  const wr_catalog *cat;
+  const wr_sqltext *src;     /* text the AST offsets being bound refer to */
+  wr_err *err;
+  int depth;                 /* nesting of views and subqueries */
+} wr_pctx;
+
+/* Positioned error: message formatted from fmt, then line:column and a
+ * caret for byte offset off of pc->src. Returns code. */
+weir_status wr_perr(wr_pctx *pc, weir_status code, int32_t off, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 4, 5)))
+#endif
+    ;
+/* WEIR_EUNSUPPORTED "not supported yet: <construct>" at off. */
+weir_status wr_unsupported(wr_pctx *pc, int32_t off, const char *construct);
+/* Offset of the last keyword kw (a whole word, any case) in the SQL text
+ * between from and to, or dflt. The AST records no position for some
+ * clause keywords (EMIT, ORDER BY, LIMIT, UNION, FILTER); this finds them
+ * for messages. */
+int32_t wr_keyword_offset(const wr_pctx *pc, int32_t from, int32_t to, const char *kw,
+                          int32_t dflt);
+/* Zeroed arena memory; sets WEIR_ENOMEM in pc->err on failure. */
+void *wr_palloc(wr_pctx *pc, size_t n);
+/* NUL-terminated arena copy of a slice (ENOMEM on failure). */
+char *wr_pstr(wr_pctx *pc, wr_str s);
+/* SQL text of an expression (ast_expr_print) in the arena. */
+const char *wr_ast_text(wr_pctx *pc, const ast_expr *e);
+/* Deep copy of a relation into the arena (NULL and ENOMEM on failure). */
+wr_relation *wr_relation_copy(wr_pctx *pc, const wr_relation *r);
+/* Duration text for EXPLAIN: "10 s", "1500 ms", "5 min", "2 h", "1 d". */
+void wr_duration_print(struct wr_buf *out, int64_t ms);
+
+/* ---- logical plan ------------------------------------------------------ */
+
+typedef enum wr_lkind {
+  WR_LSCAN,      /* reads a stream */
+  WR_LFILTER,    /* keeps rows where pred is TRUE */
+  WR_LPROJECT,   /* computes exprs */
+  WR_LAGG        /* groups by keys (optionally per tumbling window) */
+} wr_lkind;
+
+/* An aggregate call of a WR_LAGG node. */
+typedef struct wr_lagg {
+  wr_aggfn fn;
+  wr_expr *arg;          /* over the node's input; NULL for COUNT(*) */
+  weir_type type;        /* result type */
+  const char *name;      /* printed form, e.g. "MAX(price)" */
+} wr_lagg;
+
+typedef struct wr_lnode wr_lnode;
+struct wr_lnode {
+  wr_lkind kind;
+  wr_lnode *in;          /* input (NULL for a scan) */
+  int ncol;              /* output columns */
+  const char **names;
+  weir_type *types;
+  int rowtime;           /* output column carrying event time, -1 if none */
+  bool changelog;        /* output rows may be -U/+U/-D */
+  /* WR_LSCAN */
+  const wr_relation *rel;/* copy of the catalog relation (plan arena) */
+  int *cols;             /* relation column of each output column */
+  /* WR_LFILTER */
+  wr_expr *pred;
+  /* WR_LPROJECT: ncol expressions over in */
+  wr_expr **exprs;
+  /* WR_LAGG: output = keys, [window_start, window_end], aggregates */
+  int nkeys;
+  wr_expr **keys;        /* over in */
+  int naggs;
+  wr_lagg *aggs;
+  wr_window_spec win;    /* win.time_col is an input column */
+  bool distinct;         /* made by SELECT DISTINCT */
+};
+
+wr_lnode *wr_lscan_new(wr_pctx *pc, const wr_relation *rel);
+wr_lnode *wr_lfilter_new(wr_pctx *pc, wr_lnode *in, wr_expr *pred);
+/* names may be NULL: expressions are then named by their printed form. */
+wr_lnode *wr_lproject_new(wr_pctx *pc, wr_lnode *in, int n, wr_expr **exprs, const char **names);
+/* Output schema is derived from keys, key_names, aggs and win. */
+wr_lnode *wr_lagg_new(wr_pctx *pc, wr_lnode *in, int nkeys, wr_expr **keys,
+                      const char **key_names, int naggs, wr_lagg *aggs,
+                      const wr_window_spec *win, bool distinct);
+/* Recomputes a project's output rowtime from its expressions. */
+void wr_lproject_track_rowtime(wr_lnode *n);
+/* Appends the tree rooted at n, one node per line, indented. */
+void wr_lnode_print(struct wr_buf *out, const wr_lnode *n, int indent);
+/* Printed form of an expression over the columns of node `in`. */
+const char *wr_expr_text(wr_pctx *pc, const wr_expr *e, const wr_lnode *in);
+
+/* ---- expression trees (exprtree.c) ------------------------------------- */
+
+bool wr_expr_equal(const wr_expr *a, const wr_expr *b);
+/* Sets used[c] for every column c that e reads. */
+void wr_expr_mark_cols(const wr_expr *e, bool *used);
+/* True if e reads no column. */
+bool wr_expr_is_const(const wr_expr *e);
+/* Copy of e with column c renamed map[c]. */
+wr_expr *wr_expr_remap(wr_arena *a, wr_expr *e, const int *map);
+/* Copy of e with column c replaced by repl[c]. */
+wr_expr *wr_expr_subst(wr_arena *a, wr_expr *e, wr_expr *const *repl);
+/* Number of times column c is read, added into counts[c]. */
+void wr_expr_count_cols(const wr_expr *e, int *counts);
+/* Splits an AND tree into its conjuncts (arena array). */
+int wr_expr_conjuncts(wr_arena *a, wr_expr *e, wr_expr ***out);
+wr_expr *wr_expr_and(wr_arena *a, wr_expr *l, wr_expr *r);
+wr_expr *wr_expr_bool(wr_arena *a, bool v);
+wr_expr *wr_expr_int(wr_arena *a, weir_type t, int64_t v);
+wr_expr *wr_expr_null(wr_arena *a, weir_type t);
+/* COL or CONST: cheap to evaluate twice. */
+bool wr_expr_is_trivial(const wr_expr *e);
+
+/* ---- types (types.c) --------------------------------------------------- */
+
+/* Common type of a and b for comparison or CASE/COALESCE branches:
+ * equal types, NULL adopting the other, numeric promotion INT < BIGINT <
+ * DOUBLE. False if there is none. */
+bool wr_type_unify(weir_type a, weir_type b, weir_type *out);
+/* e converted to type `to` (implicit conversions only: NULL, numeric
+ * widening, TEXT constant -> TIMESTAMP, parsed now). NULL with an error at
+ * off when the text is not a timestamp. */
+wr_expr *wr_coerce(wr_pctx *pc, wr_expr *e, weir_type to, int32_t off);
+/* Converts every args[i] to a common type (in place); `what` names the
+ * construct in the error. */
+weir_status wr_coerce_list(wr_pctx *pc, int n, wr_expr **args, const char *what, int32_t off,
+                           weir_type *out);
+/* Typed arithmetic ADD SUB MUL DIV MOD per expr.h's contract. */
+wr_expr *wr_type_arith(wr_pctx *pc, wr_fn fn, const char *op, wr_expr *l, wr_expr *r,
+                       int32_t off);
+/* Typed comparison EQ … GE. */
+wr_expr *wr_type_compare(wr_pctx *pc, wr_fn fn, const char *op, wr_expr *l, wr_expr *r,
+                         int32_t off);
+/* Requires e to be BOOLEAN (a NULL literal becomes a BOOLEAN NULL). */
+wr_expr *wr_type_bool(wr_pctx *pc, wr_expr *e, const char *what, int32_t off);
+/* Whether CAST(from AS to) is meaningful. */
+bool wr_cast_allowed(weir_type from, weir_type to);
+/* Assignment conversion for INSERT: implicit conversions plus numeric
+ * narrowing; NULL with an error naming the column otherwise. */
+wr_expr *wr_coerce_assign(wr_pctx *pc, wr_expr *e, weir_type to, const char *col,
+                          int32_t off);
+
+/* ---- binding ----------------------------------------------------------- */
+
+/* A column visible by name: column i of the bound FROM input. */
+typedef struct wr_scol {
+  const char *qual;      /* alias or relation name; NULL if none */
+  const char *name;
+} wr_scol;
+
+typedef struct wr_scope {
+  int n;
+  wr_scol *cols;
+} wr_scope;
+
+/* The bound FROM clause. */
+typedef struct wr_from {
+  wr_lnode *node;
+  wr_scope scope;
+  const char *name;      /* relation or alias, for messages */
+  /* TUMBLE table function: its appended columns and parameters */
+  bool tvf;
+  int ws, we, wt;        /* scope columns window_start, window_end, window_time */
+  int64_t size, offset;
+} wr_from;
+
+/* Aggregation context: expressions of the SELECT list and HAVING are bound
+ * over the aggregate's output = keys, [window_start, window_end], aggs. */
+typedef struct wr_aggctx {
+  int nkeys;
+  wr_expr **keys;        /* over the input */
+  const char **key_names;
+  bool windowed;
+  bool tvf;              /* window from TUMBLE(): its columns below */
+  wr_expr *ws_in, *we_in, *wt_in; /* TUMBLE window columns as input expressions */
+  int naggs, cap;
+  wr_lagg *aggs;
+  bool in_agg;           /* binding an aggregate's argument */
+  bool changelog_in;     /* input rows may retract */
+  int32_t bad_off;       /* position of an aggregate refused over changelog */
+} wr_aggctx;
+
+typedef struct wr_binder {
+  wr_pctx *pc;
+  const wr_scope *scope; /* visible columns; NULL for constant contexts */
+  const wr_lnode *in;    /* node whose output the scope describes */
+  wr_aggctx *agg;        /* non-NULL in SELECT list / HAVING of an aggregation */
+  const char *clause;    /* "WHERE", "GROUP BY", … for messages */
+} wr_binder;
+
+/* Binds e: through bind_agg.c's key/aggregate mapping when b->agg is set
+ * (and not inside an aggregate's argument), else wr_bind_plain. */
+wr_expr *wr_bind_expr(wr_binder *b, const ast_expr *e);
+/* Binds e's own node, binding its operands with wr_bind_expr. */
+wr_expr *wr_bind_plain(wr_binder *b, const ast_expr *e);
+/* Expression over an aggregation's output (see wr_aggctx). */
+wr_expr *wr_bind_grouped(wr_binder *b, const ast_expr *e);
+/* Column col of the input in an aggregation: its key's output column,
+ * or the "must appear in GROUP BY" error at off. */
+wr_expr *wr_grouped_col(wr_binder *b, int col, int32_t off);
+/* CONCAT(args…), converting each argument to TEXT. */
+wr_expr *wr_bind_concat(wr_binder *b, int n, wr_expr **args, int32_t off);
+/* Scalar function call (AST_FUNC that is not an aggregate, AST_EXTRACT). */
+wr_expr *wr_bind_func(wr_binder *b, const ast_expr *e, wr_expr **args, int nargs);
+/* Aggregate call in an aggregation context. */
+wr_expr *wr_bind_agg(wr_binder *b, const ast_expr *e);
+/* Is name one of the aggregate functions this issue runs? */
+bool wr_agg_lookup(wr_str name, wr_aggfn *fn);
+/* Is name an aggregate or window function (run or not)? */
+bool wr_is_aggregate_name(wr_str name);
+/* Does e contain an aggregate call (outside subqueries)? */
+bool wr_ast_has_agg(const ast_expr *e);
+/* Resolves [qual.]name in the scope: column index, or -1 with an error. */
+int wr_scope_find(wr_pctx *pc, const wr_scope *s, wr_str qual, wr_str name, int32_t off);
+/* Value of a constant INTERVAL expression (ms), with errors at e's position. */
+weir_status wr_bind_interval_const(wr_pctx *pc, const ast_expr *e, const char *what,
+                                   int64_t *ms);
+
+weir_status wr_bind_from(wr_pctx *pc, const ast_from *f, wr_from *out);
+wr_lnode *wr_bind_select(wr_pctx *pc, const ast_select *sel);
+
+/* ---- rewrite and physical plan ----------------------------------------- */
+
+wr_lnode *wr_rewrite(wr_pctx *pc, wr_lnode *root);
+
+typedef enum wr_pkind { WR_PWMASSIGN, WR_PFILTER, WR_PPROJECT, WR_PHASHAGG, WR_PSINK } wr_pkind;
+
+/* One physical operator of the chain; input schema = previous node's
+ * output schema. */
+typedef struct wr_pnode {
+  wr_pkind kind;
+  int nin;
+  const char **in_names;
+  const weir_type *in_types;
+  int nout;
+  const char **out_names;
+  const weir_type *out_types;
+  /* WMASSIGN */
+  const char *stream;
+  int time_col;
+  int64_t delay;
+  /* FILTER */
+  wr_expr *pred;
+  /* PROJECT */
+  wr_expr **exprs;
+  /* HASHAGG */
+  int nkeys;
+  int *keys;
+  int naggs;
+  wr_agg_call *aggs;
+  const char **agg_names;
+  wr_window_spec win;
+  /* SINK */
+  bool changelog;
+} wr_pnode;
+
+typedef struct wr_pscan {
+  const wr_relation *rel;
+  int ncol;
+  int *cols;
+} wr_pscan;
+
+struct wr_plan {
+  wr_arena arena;
+  wr_lnode *root;        /* logical plan after rewriting */
+  int ncol;
+  const char **names;
+  weir_type *types;
+  bool changelog;
+  int rowtime;           /* result column carrying event time, -1 if none */
+  int nscans;
+  wr_pscan *scans;
+  int npn;
+  wr_pnode *pn;          /* physical chain, scan entry first, sink last */
+};
+
+weir_status wr_physical_build(wr_pctx *pc, wr_plan *p);
+
+#endif

@@ -1,0 +1,221 @@
+/*
+ * check_differential.c — weir against SQLite on random bounded inputs.
+ *
+ * For each trial a random stream (text keys with NULLs, integer values with
+ * NULLs, event times in bounded disorder) is pushed into weir and into an
+ * SQLite table. Each query is answered by weir (as a continuous query over
+ * the bounded input, whose final watermark flushes every window) and by
+ * SQLite (as a batch query with window_start computed arithmetically). The
+ * results are compared as sorted multisets of canonical text rows; a
+ * changelog result is first applied (materialised). Disorder never exceeds
+ * the watermark delay, so no row is late and the batch answer is exact.
+ * Every trial also runs with random batch sizes.
+ */
+#include <check.h>
+#include <math.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "weir.h"
+
+#define MAXROWS 4096
+
+typedef struct rowset {
+  char **v;
+  int n, cap;
+} rowset;
+
+static void rs_add(rowset *r, const char *s) {
+  if (r->n == r->cap) {
+    r->cap = r->cap ? r->cap * 2 : 64;
+    r->v = realloc(r->v, sizeof(char *) * (size_t)r->cap);
+  }
+  r->v[r->n++] = strdup(s);
+}
+
+static void rs_remove(rowset *r, const char *s) {
+  for (int i = 0; i < r->n; i++)
+    if (strcmp(r->v[i], s) == 0) {
+      free(r->v[i]);
+      r->v[i] = r->v[--r->n];
+      return;
+    }
+  ck_abort_msg("changelog retracts a row that is not there: %s", s);
+}
+
+static void rs_free(rowset *r) {
+  for (int i = 0; i < r->n; i++) free(r->v[i]);
+  free(r->v);
+  memset(r, 0, sizeof *r);
+}
+
+static int cmp(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
+
+/* Canonical text of a value: NULL, integers, doubles rounded to 9 digits. */
+static void canon_append(char *out, size_t cap, weir_type t, int is_null, int64_t i, double d,
+                         const char *s, size_t sn) {
+  size_t n = strlen(out);
+  if (is_null)
+    snprintf(out + n, cap - n, "NULL|");
+  else if (t == WEIR_DOUBLE)
+    snprintf(out + n, cap - n, "%.9g|", fabs(d) < 1e-12 ? 0.0 : d);
+  else if (t == WEIR_TEXT)
+    snprintf(out + n, cap - n, "%.*s|", (int)sn, s);
+  else
+    snprintf(out + n, cap - n, "%lld|", (long long)i);
+}
+
+static int weir_row(void *ud, weir_op op, const weir_value *v, int ncol) {
+  rowset *r = ud;
+  char line[1024] = "";
+  for (int c = 0; c < ncol; c++)
+    canon_append(line, sizeof line, v[c].type, v[c].is_null, v[c].v.i, v[c].v.d, v[c].v.s.p,
+                 v[c].v.s.n);
+  if (op == WEIR_OP_INSERT || op == WEIR_OP_UPDATE_AFTER)
+    rs_add(r, line);
+  else
+    rs_remove(r, line);
+  return 0;
+}
+
+/* Runs sql in SQLite; column types say how to canonicalise (DOUBLE for AVG). */
+static void sqlite_rows(sqlite3 *db, const char *sql, const weir_type *types, rowset *out) {
+  sqlite3_stmt *st;
+  ck_assert_msg(sqlite3_prepare_v2(db, sql, -1, &st, NULL) == SQLITE_OK, "%s: %s", sql,
+                sqlite3_errmsg(db));
+  while (sqlite3_step(st) == SQLITE_ROW) {
+    char line[1024] = "";
+    for (int c = 0; c < sqlite3_column_count(st); c++) {
+      int null = sqlite3_column_type(st, c) == SQLITE_NULL;
+      canon_append(line, sizeof line, types[c], null, sqlite3_column_int64(st, c),
+                   sqlite3_column_double(st, c), (const char *)sqlite3_column_text(st, c),
+                   (size_t)sqlite3_column_bytes(st, c));
+    }
+    rs_add(out, line);
+  }
+  sqlite3_finalize(st);
+}
+
+static void compare(rowset *a, rowset *b, const char *what) {
+  qsort(a->v, (size_t)a->n, sizeof(char *), cmp);
+  qsort(b->v, (size_t)b->n, sizeof(char *), cmp);
+  ck_assert_msg(a->n == b->n, "%s: weir gave %d rows, SQLite %d", what, a->n, b->n);
+  for (int i = 0; i < a->n; i++)
+    ck_assert_msg(strcmp(a->v[i], b->v[i]) == 0, "%s: row %d: weir %s, SQLite %s", what, i,
+                  a->v[i], b->v[i]);
+}
+
+typedef struct query_pair {
+  const char *weir;
+  const char *sqlite;
+  weir_type types[8];
+} query_pair;
+
+static const query_pair queries[] = {
+    {"SELECT k, COUNT(*), COUNT(v), SUM(v), MIN(v), MAX(v), AVG(v) FROM s GROUP BY k",
+     "SELECT k, COUNT(*), COUNT(v), SUM(v), MIN(v), MAX(v), AVG(v) FROM s GROUP BY k",
+     {WEIR_TEXT, WEIR_BIGINT, WEIR_BIGINT, WEIR_BIGINT, WEIR_BIGINT, WEIR_BIGINT, WEIR_DOUBLE}},
+    {"SELECT k, window_start, COUNT(*), SUM(v), MAX(v), AVG(v) FROM s "
+     "WINDOW TUMBLING (SIZE 5 SECONDS) GROUP BY k",
+     "SELECT k, ts - ((ts % 5000) + 5000) % 5000 AS ws, COUNT(*), SUM(v), MAX(v), AVG(v) "
+     "FROM s GROUP BY k, ws",
+     {WEIR_TEXT, WEIR_TIMESTAMP, WEIR_BIGINT, WEIR_BIGINT, WEIR_BIGINT, WEIR_DOUBLE}},
+    {"SELECT window_start, window_end, MIN(v) AS lo, COUNT(v) AS n FROM "
+     "TABLE(TUMBLE(TABLE s, DESCRIPTOR(ts), INTERVAL '2' SECOND)) WHERE v > 10 "
+     "GROUP BY window_start, window_end",
+     "SELECT ts - ((ts % 2000) + 2000) % 2000 AS ws, ts - ((ts % 2000) + 2000) % 2000 + 2000, "
+     "MIN(v), COUNT(v) FROM s WHERE v > 10 GROUP BY ws",
+     {WEIR_TIMESTAMP, WEIR_TIMESTAMP, WEIR_BIGINT, WEIR_BIGINT}},
+    {"SELECT v % 7 AS m, COUNT(*) AS n, SUM(v) AS total FROM s WHERE k IS NOT NULL GROUP BY v % 7",
+     "SELECT v % 7 AS m, COUNT(*), SUM(v) FROM s WHERE k IS NOT NULL GROUP BY v % 7",
+     {WEIR_BIGINT, WEIR_BIGINT, WEIR_BIGINT}},
+};
+
+static void run_trial(unsigned seed, const char *batch_rows) {
+  srand(seed);
+  int nrows = 1 + rand() % MAXROWS;
+  if (seed % 10 == 0) nrows = 0;
+  int nkeys = 1 + rand() % 50;
+  weir_engine *eng;
+  ck_assert_int_eq(weir_open(&eng), WEIR_OK);
+  ck_assert_int_eq(weir_set_option(eng, "batch_rows", batch_rows), WEIR_OK);
+  ck_assert_int_eq(weir_exec(eng,
+                             "CREATE STREAM s (k TEXT, v BIGINT, ts TIMESTAMP(3),"
+                             " WATERMARK FOR ts AS ts - INTERVAL '3' SECOND);",
+                             NULL, NULL),
+                   WEIR_OK);
+  sqlite3 *db;
+  ck_assert_int_eq(sqlite3_open(":memory:", &db), SQLITE_OK);
+  sqlite3_exec(db, "CREATE TABLE s (k TEXT, v INTEGER, ts INTEGER)", NULL, NULL, NULL);
+  sqlite3_stmt *ins;
+  sqlite3_prepare_v2(db, "INSERT INTO s VALUES (?, ?, ?)", -1, &ins, NULL);
+  int64_t t = 1704067200000LL;
+  for (int i = 0; i < nrows; i++) {
+    char key[16];
+    int knull = rand() % 10 == 0, vnull = rand() % 8 == 0;
+    snprintf(key, sizeof key, "k%d", rand() % nkeys);
+    int64_t v = (int64_t)(rand() % 2001) - 500;
+    t += rand() % 400;
+    int64_t ts = t - rand() % 3000; /* disorder within the 3 s delay */
+    weir_value row[3] = {
+        {.type = WEIR_TEXT, .is_null = knull, .v.s = {key, strlen(key)}},
+        {.type = WEIR_BIGINT, .is_null = vnull, .v.i = v},
+        {.type = WEIR_TIMESTAMP, .v.i = ts}};
+    ck_assert_int_eq(weir_push_values(eng, "s", row, 3), WEIR_OK);
+    if (knull)
+      sqlite3_bind_null(ins, 1);
+    else
+      sqlite3_bind_text(ins, 1, key, -1, SQLITE_TRANSIENT);
+    if (vnull)
+      sqlite3_bind_null(ins, 2);
+    else
+      sqlite3_bind_int64(ins, 2, v);
+    sqlite3_bind_int64(ins, 3, ts);
+    ck_assert_int_eq(sqlite3_step(ins), SQLITE_DONE);
+    sqlite3_reset(ins);
+  }
+  sqlite3_finalize(ins);
+  for (size_t q = 0; q < sizeof queries / sizeof queries[0]; q++) {
+    rowset w = {0}, s = {0};
+    weir_callbacks cb = {.on_row = weir_row, .ud = &w};
+    char sql[1024];
+    snprintf(sql, sizeof sql, "%s;", queries[q].weir);
+    ck_assert_msg(weir_exec(eng, sql, NULL, &cb) == WEIR_OK, "%s", weir_errmsg(eng));
+    ck_assert_int_eq(weir_last_stats(eng).late_rows, 0);
+    sqlite_rows(db, queries[q].sqlite, queries[q].types, &s);
+    char what[128];
+    snprintf(what, sizeof what, "seed %u, query %zu, batch_rows %s, %d rows", seed, q, batch_rows,
+             nrows);
+    compare(&w, &s, what);
+    rs_free(&w);
+    rs_free(&s);
+  }
+  sqlite3_close(db);
+  weir_close(eng);
+}
+
+START_TEST(random_streams_match_sqlite) {
+  for (unsigned seed = 1; seed <= 40; seed++) run_trial(seed, seed % 2 ? "1024" : "random");
+}
+END_TEST
+
+START_TEST(one_row_batches_match_sqlite) {
+  for (unsigned seed = 100; seed <= 104; seed++) run_trial(seed, "1");
+}
+END_TEST
+
+int main(void) {
+  Suite *s = suite_create("differential");
+  TCase *tc = tcase_create("sqlite");
+  tcase_set_timeout(tc, 600);
+  tcase_add_test(tc, random_streams_match_sqlite);
+  tcase_add_test(tc, one_row_batches_match_sqlite);
+  suite_add_tcase(s, tc);
+  SRunner *sr = srunner_create(s);
+  srunner_run_all(sr, CK_NORMAL);
+  int failed = srunner_ntests_failed(sr);
+  srunner_free(sr);
+  return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}

@@ -1,0 +1,221 @@
+/* check_engine.c — the public API of include/weir.h, end to end. */
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "weir.h"
+
+typedef struct out {
+  int rows;
+  int schemas;
+  int notices;
+  char last[512];
+  char text[4096];
+  weir_schema schema;
+  const char *names[16];
+  weir_type types[16];
+} out;
+
+static int on_schema(void *ud, const weir_schema *s) {
+  out *o = ud;
+  o->schemas++;
+  o->schema = *s;
+  for (int i = 0; i < s->ncol && i < 16; i++) {
+    o->names[i] = s->names[i];
+    o->types[i] = s->types[i];
+  }
+  o->schema.names = o->names;
+  o->schema.types = o->types;
+  return 0;
+}
+
+static int on_row(void *ud, weir_op op, const weir_value *v, int n) {
+  out *o = ud;
+  (void)n;
+  o->rows++;
+  weir_format_row(WEIR_FORMAT_JSON, &o->schema, op, v, o->last, sizeof o->last);
+  return 0;
+}
+
+static void on_text(void *ud, const char *t) {
+  out *o = ud;
+  strncat(o->text, t, sizeof o->text - strlen(o->text) - 1);
+}
+
+static void on_notice(void *ud, const char *t) {
+  out *o = ud;
+  (void)t;
+  o->notices++;
+}
+
+#define CB(o) {on_schema, on_row, on_text, on_notice, &(o)}
+
+static weir_engine *engine(void) {
+  weir_engine *eng;
+  ck_assert_int_eq(weir_open(&eng), WEIR_OK);
+  ck_assert_int_eq(weir_exec(eng,
+                             "CREATE STREAM s (k TEXT, v BIGINT, ts TIMESTAMP(3),"
+                             " WATERMARK FOR ts AS ts);",
+                             NULL, NULL),
+                   WEIR_OK);
+  return eng;
+}
+
+START_TEST(push_json_and_step) {
+  weir_engine *eng = engine();
+  out o = {0};
+  weir_callbacks cb = CB(o);
+  weir_query *q;
+  ck_assert_int_eq(weir_query_open(eng,
+                                   "SELECT k, window_start, SUM(v) AS total FROM s "
+                                   "WINDOW TUMBLING (SIZE 10 SECONDS) GROUP BY k",
+                                   &cb, &q),
+                   WEIR_OK);
+  ck_assert_int_eq(o.schemas, 1);
+  ck_assert_int_eq(o.schema.ncol, 3);
+  ck_assert_str_eq(o.schema.names[2], "total");
+  const char *a = "{\"k\":\"x\",\"v\":5,\"ts\":\"2024-01-01T00:00:01Z\"}";
+  const char *bad = "{\"k\":\"x\",\"v\":\"five\",\"ts\":\"2024-01-01T00:00:02Z\"}";
+  const char *b = "{\"k\":\"x\",\"v\":7,\"ts\":\"2024-01-01T00:00:15Z\"}";
+  int done;
+  ck_assert_int_eq(weir_push_json(eng, "s", a, strlen(a)), WEIR_OK);
+  ck_assert_int_eq(weir_push_json(eng, "s", bad, strlen(bad)), WEIR_OK);
+  ck_assert_int_eq(weir_query_step(q, &done), WEIR_OK);
+  ck_assert_int_eq(done, 0);
+  ck_assert_int_eq(o.rows, 0); /* window [0, 10) still open */
+  ck_assert_int_eq(weir_push_json(eng, "s", b, strlen(b)), WEIR_OK);
+  ck_assert_int_eq(weir_query_step(q, &done), WEIR_OK);
+  ck_assert_int_eq(o.rows, 1); /* watermark 00:00:15 closed [0, 10) */
+  ck_assert_str_eq(o.last,
+                   "{\"k\":\"x\",\"window_start\":\"2024-01-01 00:00:00.000\",\"total\":5}\n");
+  ck_assert_int_eq(weir_stream_end(eng, "s"), WEIR_OK);
+  ck_assert_int_eq(weir_query_step(q, &done), WEIR_OK);
+  ck_assert_int_eq(done, 1);
+  ck_assert_int_eq(o.rows, 2);
+  ck_assert_int_eq(weir_query_stats(q).rows_in, 2);
+  weir_query_close(q);
+  /* the bad record is in weir_errors with its reason and raw text */
+  out e = {0};
+  weir_callbacks ecb = CB(e);
+  ck_assert_int_eq(weir_exec(eng, "SELECT source, kind, reason, raw FROM weir_errors;", NULL, &ecb),
+                   WEIR_OK);
+  ck_assert_int_eq(e.rows, 1);
+  ck_assert_ptr_nonnull(strstr(e.last, "\"kind\":\"bad_record\""));
+  ck_assert_ptr_nonnull(strstr(e.last, "field \\\"v\\\""));
+  ck_assert_ptr_nonnull(strstr(e.last, "five"));
+  /* an ended stream takes no more rows */
+  ck_assert_int_eq(weir_push_json(eng, "s", a, strlen(a)), WEIR_EMISUSE);
+  weir_close(eng);
+}
+END_TEST
+
+START_TEST(errors_are_codes_with_messages) {
+  weir_engine *eng = engine();
+  out o = {0};
+  weir_callbacks cb = CB(o);
+  ck_assert_int_eq(weir_exec(eng, "SELECT k\nFROM s WHERE;", "x.sql", &cb), WEIR_ESYNTAX);
+  ck_assert_ptr_nonnull(strstr(weir_errmsg(eng), "x.sql:2:"));
+  ck_assert_ptr_nonnull(strstr(weir_errmsg(eng), "^"));
+  ck_assert_int_eq(weir_exec(eng, "SELECT nope FROM s;", NULL, &cb), WEIR_ESEMANTIC);
+  ck_assert_ptr_nonnull(strstr(weir_errmsg(eng), "nope"));
+  ck_assert_int_eq(weir_exec(eng, "SELECT k FROM s ORDER BY k;", NULL, &cb), WEIR_EUNSUPPORTED);
+  ck_assert_ptr_nonnull(strstr(weir_errmsg(eng), "not supported yet"));
+  ck_assert_int_eq(weir_push_json(eng, "nope", "{}", 2), WEIR_ESEMANTIC);
+  ck_assert_int_eq(weir_push_json(eng, "weir_errors", "{}", 2), WEIR_ESEMANTIC);
+  weir_value one = {.type = WEIR_TEXT, .v.s = {"a", 1}};
+  ck_assert_int_eq(weir_push_values(eng, "s", &one, 1), WEIR_EMISUSE);
+  ck_assert_int_eq(weir_set_option(eng, "batch_rows", "0"), WEIR_ESEMANTIC);
+  ck_assert_int_eq(weir_set_option(eng, "colour", "blue"), WEIR_ESEMANTIC);
+  ck_assert_int_eq(weir_exec(eng, "SELECT k FROM s;", NULL, &cb), WEIR_OK);
+  ck_assert_str_eq(weir_errmsg(eng), "");
+  ck_assert_str_eq(weir_status_name(WEIR_ESYNTAX), "SYNTAX");
+  weir_close(eng);
+}
+END_TEST
+
+START_TEST(plan_without_running) {
+  weir_engine *eng = engine();
+  char *plan = NULL;
+  ck_assert_int_eq(weir_plan(eng, "SELECT k, COUNT(*) FROM s WHERE v > 1 + 1 GROUP BY k", &plan),
+                   WEIR_OK);
+  ck_assert_ptr_nonnull(strstr(plan, "Logical"));
+  ck_assert_ptr_nonnull(strstr(plan, "Physical"));
+  ck_assert_ptr_nonnull(strstr(plan, "Scan"));
+  ck_assert_ptr_nonnull(strstr(plan, "2")); /* 1 + 1 folded */
+  weir_free(plan);
+  ck_assert_int_eq(weir_plan(eng, "SELECT 1 FROM nowhere", &plan), WEIR_ESEMANTIC);
+  ck_assert_ptr_null(plan);
+  weir_close(eng);
+}
+END_TEST
+
+START_TEST(drop_refused_while_read) {
+  weir_engine *eng = engine();
+  out o = {0};
+  weir_callbacks cb = CB(o);
+  weir_query *q;
+  ck_assert_int_eq(weir_query_open(eng, "SELECT k FROM s", &cb, &q), WEIR_OK);
+  ck_assert_int_eq(weir_exec(eng, "DROP STREAM s;", NULL, NULL), WEIR_ESEMANTIC);
+  ck_assert_ptr_nonnull(strstr(weir_errmsg(eng), "running query"));
+  weir_query_close(q);
+  ck_assert_int_eq(weir_exec(eng, "DROP STREAM s;", NULL, NULL), WEIR_OK);
+  weir_close(eng);
+}
+END_TEST
+
+START_TEST(follow_file_and_interrupt) {
+  char path[] = "/tmp/weir-follow-XXXXXX";
+  int fd = mkstemp(path);
+  ck_assert_int_ge(fd, 0);
+  const char *line = "{\"k\":\"a\",\"v\":1,\"ts\":1000}\n";
+  ck_assert_int_eq(write(fd, line, strlen(line)), (ssize_t)strlen(line));
+  weir_engine *eng;
+  ck_assert_int_eq(weir_open(&eng), WEIR_OK);
+  char sql[512];
+  snprintf(sql, sizeof sql,
+           "CREATE STREAM f (k TEXT, v BIGINT, ts TIMESTAMP(3)) "
+           "WITH (connector = 'file', path = '%s', format = 'json', follow = 'true');",
+           path);
+  ck_assert_int_eq(weir_exec(eng, sql, NULL, NULL), WEIR_OK);
+  out o = {0};
+  weir_callbacks cb = CB(o);
+  weir_query *q;
+  ck_assert_int_eq(weir_query_open(eng, "SELECT k, v FROM f", &cb, &q), WEIR_OK);
+  int done;
+  ck_assert_int_eq(weir_query_step(q, &done), WEIR_OK);
+  ck_assert_int_eq(o.rows, 1);
+  ck_assert_int_eq(done, 0); /* following: the file may grow */
+  const char *more = "{\"k\":\"b\",\"v\":2,\"ts\":2000}\n{\"k\":\"c\",";
+  ck_assert_int_eq(write(fd, more, strlen(more)), (ssize_t)strlen(more));
+  ck_assert_int_eq(weir_query_step(q, &done), WEIR_OK);
+  ck_assert_int_eq(o.rows, 2); /* the partial line waits for its newline */
+  ck_assert_int_eq(write(fd, "\"v\":3}\n", 7), 7);
+  ck_assert_int_eq(weir_query_step(q, &done), WEIR_OK);
+  ck_assert_int_eq(o.rows, 3);
+  ck_assert_str_eq(o.last, "{\"k\":\"c\",\"v\":3}\n");
+  weir_interrupt(eng);
+  ck_assert_int_eq(weir_query_step(q, &done), WEIR_EINTERRUPT);
+  weir_query_close(q);
+  weir_close(eng);
+  close(fd);
+  unlink(path);
+}
+END_TEST
+
+int main(void) {
+  Suite *s = suite_create("engine");
+  TCase *tc = tcase_create("api");
+  tcase_add_test(tc, push_json_and_step);
+  tcase_add_test(tc, errors_are_codes_with_messages);
+  tcase_add_test(tc, plan_without_running);
+  tcase_add_test(tc, drop_refused_while_read);
+  tcase_add_test(tc, follow_file_and_interrupt);
+  suite_add_tcase(s, tc);
+  SRunner *sr = srunner_create(s);
+  srunner_run_all(sr, CK_NORMAL);
+  int failed = srunner_ntests_failed(sr);
+  srunner_free(sr);
+  return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
