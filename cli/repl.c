@@ -70,10 +70,11 @@ typedef struct repl {
  * line (libedit sees end of input; the REPL then finds the Ctrl-C mark). */
 static int repl_getc(FILE *f) {
   unsigned char c;
-  ssize_t n;
-  while ((n = read(fileno(f), &c, 1)) < 0 && errno == EINTR && !wr_sigint_pending()) {
+  for (;;) {
+    ssize_t n = read(fileno(f), &c, 1);
+    if (n == 1) return c;
+    if (n == 0 || errno != EINTR || wr_sigint_pending()) return EOF;
   }
-  return n == 1 ? c : EOF;
 }
 
 static void buf_append(repl *r, const char *s, size_t n) {

@@ -3,8 +3,10 @@
  *
  * The handler only touches sig_atomic_t flags, calls weir_interrupt()
  * (documented as safe in a signal handler) and, on a second Ctrl-C during
- * a statement, _exit(). The mode decides whether SA_RESTART is set: a
- * running statement must not see its reads fail with EINTR, a prompt must.
+ * a statement, _exit(). It is installed without SA_RESTART: a read that
+ * blocks (the prompt, or a query reading a pipe through the stdin
+ * connector) then fails with EINTR instead of waiting on, so that the REPL
+ * and the engine notice the Ctrl-C.
  */
 #include "sigint.h"
 
@@ -27,21 +29,18 @@ static void on_sigint(int signo) {
   sig_pressed = 1;
 }
 
-void wr_sigint_set_mode(wr_sigint_mode mode) {
+void wr_sigint_install(weir_engine *eng) {
   struct sigaction sa;
   memset(&sa, 0, sizeof sa);
   sa.sa_handler = on_sigint;
   sigemptyset(&sa.sa_mask);
-  sa.sa_flags = mode == WR_SIGINT_QUERY ? SA_RESTART : 0;
-  sig_mode = mode;
+  sig_engine = eng;
+  sig_pressed = 0;
+  sig_mode = WR_SIGINT_QUERY;
   sigaction(SIGINT, &sa, NULL);
 }
 
-void wr_sigint_install(weir_engine *eng) {
-  sig_engine = eng;
-  sig_pressed = 0;
-  wr_sigint_set_mode(WR_SIGINT_QUERY);
-}
+void wr_sigint_set_mode(wr_sigint_mode mode) { sig_mode = mode; }
 
 bool wr_sigint_take(void) {
   bool pressed = sig_pressed != 0;

@@ -4,9 +4,9 @@
  * While a statement runs, Ctrl-C calls weir_interrupt() on the engine (the
  * running weir_exec returns WEIR_EINTERRUPT); a second Ctrl-C before the
  * statement has stopped ends the program at once with status 130. While
- * the REPL waits for input, Ctrl-C only interrupts the read (read() fails
- * with EINTR) and is remembered, so that the REPL can drop the current
- * input. The handler's state is process-wide, as signals are.
+ * the REPL waits for input, Ctrl-C is only remembered, so that the REPL can
+ * drop the current input. In both modes a blocking read fails with EINTR.
+ * The handler's state is process-wide, as signals are.
  */
 #ifndef WR_CLI_SIGINT_H
 #define WR_CLI_SIGINT_H
@@ -16,8 +16,8 @@
 #include "weir.h"
 
 typedef enum wr_sigint_mode {
-  WR_SIGINT_QUERY,   /* interrupt the engine; system calls restart */
-  WR_SIGINT_PROMPT   /* remember it; system calls fail with EINTR */
+  WR_SIGINT_QUERY,   /* interrupt the engine (the default) */
+  WR_SIGINT_PROMPT   /* only remember the Ctrl-C */
 } wr_sigint_mode;
 
 /* Installs the handler for eng in WR_SIGINT_QUERY mode. */

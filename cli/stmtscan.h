@@ -4,9 +4,9 @@
  * The REPL needs an answer the engine does not give through weir.h: is
  * the input typed so far a complete statement yet, or does it show the
  * continuation prompt? A statement ends at a ';' outside quotes and
- * comments. Quotes are '…' (string, '' inside),
- * "…" and `…` (identifiers, doubled quote inside); comments are -- to end of
- * line and non-nesting block comments.
+ * comments. Quotes are '…' (string, '' inside), "…" and `…` (identifiers,
+ * doubled quote inside); comments are -- to end of line and non-nesting
+ * block comments.
  */
 #ifndef WR_CLI_STMTSCAN_H
 #define WR_CLI_STMTSCAN_H

@@ -461,7 +461,7 @@ static int compile_cast(wr_prog *p, const wr_expr *e, int mask, wr_err *err) {
   int a = compile(p, e->args[0], mask, err);
   if (a < 0) return -1;
   if (p->regs[a].type == e->type) return a;
-  if (is_null_const(p, a)) return reg_const_null(p, e->type, err);
+  if (is_null_const(p, a) || p->regs[a].type == WEIR_NULL) return reg_const_null(p, e->type, err);
   return emit(p, e, NULL, 0, 1, &a, mask, err);
 }
 

@@ -15,6 +15,11 @@
  * needs more, a block twice as large replaces it (the old one stays valid
  * until the query ends), so the scratch memory stays within twice the
  * largest need of one call.
+ *
+ * A program holds the state of its evaluation (registers, masks, scratch),
+ * so one program must not be evaluated by two threads at once. Text results
+ * may be slices of the input batch's strings (COALESCE, CASE, SUBSTRING,
+ * TRIM pass them through): the output must not outlive the input.
  */
 #include <stdio.h>
 #include <string.h>

@@ -107,7 +107,6 @@ enum {
   WR_MASK_NULL        /* COALESCE: rows where the previous operand is NULL */
 };
 
-#define WR_REG(p, i) (&(p)->regs[(i)])
 #define WR_IN(p, s, j) (&(p)->regs[(s)->in[(j)]])
 #define WR_OUT(p, s) (&(p)->regs[(s)->out])
 

@@ -38,7 +38,8 @@ typedef struct ast_type {
  * item, function argument, VALUES cell. */
 typedef struct ast_item {
   ast_expr *expr;
-  wr_str alias;      /* AS alias (select items), empty otherwise */
+  wr_str alias;      /* AS alias (select items), NAME of a NAME => value
+                        table-function argument, empty otherwise */
   bool desc;         /* ORDER BY ... DESC */
   int nulls;         /* ORDER BY: 0 default, 1 NULLS FIRST, 2 NULLS LAST */
 } ast_item;
@@ -60,7 +61,8 @@ typedef enum ast_expr_kind {
   AST_NULL,          /* NULL */
   AST_INTERVAL,      /* INTERVAL '5' SECOND or 5 SECONDS (window clauses):
                         text in `name` ('5'), units in `unit` [TO `unit2`] */
-  AST_TYPED_LIT,     /* TIMESTAMP '2024-01-01 00:00:00', DATE '…': `type`, text in `name` */
+  AST_TYPED_LIT,     /* TIMESTAMP '2024-01-01 00:00:00', DATE '…': `type`, text in `name`
+                        (DATE is read as TIMESTAMP with precision 0) */
   AST_UNARY,         /* op: AST_OP_NEG, AST_OP_PLUS, AST_OP_NOT; operand `left` */
   AST_BINARY,        /* op: AST_OP_*; `left`, `right` */
   AST_IS_NULL,       /* `left` IS [NOT] NULL (negated) */
@@ -68,15 +70,24 @@ typedef enum ast_expr_kind {
   AST_BETWEEN,       /* `left` [NOT] BETWEEN `right` AND `extra` */
   AST_IN_LIST,       /* `left` [NOT] IN (`args`) */
   AST_IN_SELECT,     /* `left` [NOT] IN (`subquery`) */
-  AST_LIKE,          /* `left` [NOT] LIKE `right` [ESCAPE `extra`]; op 1 = SIMILAR/RLIKE? no: 0 */
+  AST_LIKE,          /* `left` [NOT] LIKE `right` [ESCAPE `extra`]; op 0 */
   AST_CASE,          /* CASE [`left`] WHEN a THEN b … [ELSE `extra`] END:
                         args holds a, b, a, b, … */
   AST_CAST,          /* CAST(`left` AS `type`); op 1 for TRY_CAST */
   AST_FUNC,          /* name(args) [FILTER (WHERE `filter`)] [OVER …];
-                        distinct: name(DISTINCT …); star: name(*) */
+                        distinct: name(DISTINCT …); star: name(*) (args empty).
+                        args is NULL only for CURRENT_TIMESTAMP, CURRENT_DATE,
+                        CURRENT_TIME, LOCALTIMESTAMP, LOCALTIME written
+                        without parentheses. Special syntax, name upper case:
+                        SUBSTRING(x FROM a [FOR b]) = SUBSTRING(x, a [, b]):
+                          args x, a [, b];
+                        TRIM([BOTH|LEADING|TRAILING] [chars] FROM x), TRIM(x):
+                          args x [, chars], op 0 BOTH, 1 LEADING, 2 TRAILING;
+                        POSITION(a IN b): args a, b. */
   AST_EXTRACT,       /* EXTRACT(`name` FROM `left`): field name in `name` */
-  AST_SUBQUERY,      /* ( SELECT … ) as a scalar */
-  AST_EXISTS,        /* [NOT] EXISTS ( SELECT … ) */
+  AST_SUBQUERY,      /* ( SELECT … ) as a scalar; SUBQUERY, EXISTS and
+                        IN_SELECT also keep the SELECT's text in `name` */
+  AST_EXISTS,        /* [NOT] EXISTS ( SELECT … ); NOT EXISTS is one node */
   AST_DESCRIPTOR,    /* DESCRIPTOR(col, …) in a table function: args */
   AST_TABLE_ARG,     /* TABLE name [PARTITION BY args] in a table function:
                         name, args (partition columns) */
@@ -109,7 +120,12 @@ struct ast_expr {
   ast_select *subquery;
   int32_t off;         /* byte offset of the first token */
   int32_t len;         /* byte length of the whole expression text */
+  int32_t height;      /* 1 + height of the tallest child expression; the
+                          parser rejects trees taller than AST_MAX_HEIGHT, so
+                          recursive tree walks have a bounded depth */
 };
+
+#define AST_MAX_HEIGHT 1000
 
 /* Frame bound of an OVER window. */
 typedef enum ast_bound_kind {
@@ -152,7 +168,8 @@ struct ast_from {
   wr_str alias;
   ast_expr *as_of;       /* FOR SYSTEM_TIME AS OF expr */
   ast_select *subquery;
-  ast_list *args;        /* TVF arguments (AST_TABLE_ARG, AST_DESCRIPTOR, intervals, named args use alias) */
+  ast_list *args;        /* TVF arguments (AST_TABLE_ARG, AST_DESCRIPTOR, intervals, named args use alias);
+                            never NULL for a TVF */
   ast_join_kind join;
   ast_from *left, *right;
   ast_expr *on;
@@ -187,6 +204,14 @@ typedef struct ast_named_over {
   ast_over *over;
 } ast_named_over;
 
+/* One SELECT, or the first branch of a UNION chain. The chain is flat:
+ * branches follow union_all, evaluated left to right. EMIT, ORDER BY and
+ * LIMIT written after the last branch belong to the whole query and are
+ * stored in the first branch; a branch that had its own, in parentheses,
+ * or a parenthesised UNION after the first branch, becomes the subquery of
+ * a SELECT * FROM ( … ) branch so that the clauses keep their scope. The
+ * first branch's off/len span the whole query text (with its outer
+ * parentheses, if any). */
 struct ast_select {
   bool distinct;
   ast_list *cols;          /* select list (AST_STAR items for *) */
@@ -217,8 +242,9 @@ typedef struct ast_coldef {
 } ast_coldef;
 
 typedef struct ast_option {
-  wr_str key;              /* connector, path, format, … (quotes removed) */
-  wr_str value;            /* raw text of the string literal, quotes removed */
+  wr_str key;              /* connector, path, scan.startup.mode, … (quotes removed) */
+  wr_str value;            /* raw text of the string literal, quotes removed ('' not
+                              collapsed), or of the number or identifier */
   int32_t off;
 } ast_option;
 
@@ -279,8 +305,11 @@ struct ast_stmt {
 /* Parses every statement of sql[0..len). On success *stmts points to an
  * arena array of *nstmts statements. On a syntax error returns
  * WEIR_ESYNTAX with err->msg like
- *   "near \"FORM\": syntax error at line 2, column 10\n  FROM t FORM x\n           ^"
- * (origin, when not NULL, prefixes the position: "jobs.sql:2:10"). */
+ *   "near \"FORM\": syntax error at line 2, column 10\nSELECT * FORM t\n         ^"
+ * (origin, when not NULL, prefixes the position: "jobs.sql:2:10: near …"),
+ * or "incomplete input at …" when the text ends inside a statement.
+ * Statements are separated by ';'; empty statements and a missing final
+ * ';' are accepted. */
 weir_status wr_parse(const char *sql, size_t len, const char *origin, wr_arena *a,
                      ast_stmt ***stmts, int *nstmts, wr_err *err);
 

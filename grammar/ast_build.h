@@ -1,7 +1,7 @@
 /*
  * ast_build.h — private to grammar/: the parse state and the constructors
- * that the grammar actions of parse.y call (implemented in ast.c, except
- * wr_pstate_add_stmt in parser.c).
+ * that the grammar actions of parse.y call (implemented in ast.c and
+ * ast_select.c; the wr_pstate_* hooks in parser.c).
  *
  * Every node comes from the parse arena. Constructors return NULL once an
  * error is recorded in the parse state (out of memory, or an invalid type
@@ -60,6 +60,15 @@ void wr_pstate_add_stmt(wr_pstate *p, ast_stmt *s);
 void wr_pstate_syntax_error(wr_pstate *p, wr_tok t);
 /* Records a WEIR_ESYNTAX error `what` at byte offset off (see srcpos.h). */
 void wr_pstate_error(wr_pstate *p, int32_t off, const char *what);
+
+/* Helpers shared by the constructors (ast.c, ast_select.c). */
+bool ast_failed(const wr_pstate *p);               /* an error is recorded */
+void *ast_alloc(wr_pstate *p, size_t n);           /* zeroed; records out of memory */
+wr_str ast_slice(const wr_pstate *p, wr_tok t);    /* the token's value; empty if absent */
+/* Returns arr, or a copy with room for element n when arr (an array that
+ * grows at 4, 8, 16, … elements) is full. */
+void *ast_grow(wr_pstate *p, void *arr, int n, size_t size);
+ast_list *ast_list_new(wr_pstate *p);              /* an empty list */
 
 /* Tokens. */
 wr_tok ast_tok_none(void);                         /* an absent name */

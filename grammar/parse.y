@@ -34,10 +34,6 @@
 %stack_size 1000
 
 %include {
-#include <assert.h>
-#include <stdbool.h>
-#include <stddef.h>
-
 #include "ast_build.h"
 }
 
@@ -45,7 +41,7 @@
   wr_pstate_syntax_error(p, TOKEN);
 }
 /* Tokens own nothing either; this only keeps the generated yy_destructor
- * from declaring the parse state without using it. */
+ * from declaring the parse state without using it (-Wunused-variable). */
 %token_destructor { (void)p; }
 %stack_overflow {
   wr_pstate_error(p, wr_tok_start(p->tok), "statement too deeply nested");
@@ -229,7 +225,10 @@ sterm(A) ::= core(B).                    { A = ast_select_close(p, B); }
 sterm(A) ::= LP(L) select(S) RP. [SELECT_PAREN]  { A = ast_select_paren(p, L, S); }
 
 /* One SELECT … FROM … WHERE … GROUP BY … HAVING …, clause by clause.
- * ksqlDB puts WINDOW TUMBLING before WHERE, Flink after; both are read. */
+ * WINDOW clauses (ksqlDB's TUMBLING/HOPPING/SESSION and Flink's named
+ * WINDOW w AS (…)) are read before WHERE (ksqlDB's place), after it, and
+ * after GROUP BY / HAVING; an optional clause never precedes them, which
+ * keeps the choice between these places free of conflicts. */
 %type sel_from {ast_select *}
 sel_from(A) ::= SELECT(S) distinct(D) sellist(C).
     { A = ast_select_new(p, S, D, C, NULL); }

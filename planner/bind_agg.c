@@ -35,7 +35,7 @@ static const char *const later_aggs[] = {
     "LISTAGG", "STRING_AGG", "ARRAY_AGG", "COLLECT", "FIRST_VALUE", "LAST_VALUE",
     "BOOL_AND", "BOOL_OR", "APPROX_COUNT_DISTINCT"};
 
-bool wr_agg_lookup(wr_str name, wr_aggfn *fn) {
+static bool agg_lookup(wr_str name, wr_aggfn *fn) {
   for (size_t i = 0; i < sizeof run_aggs / sizeof run_aggs[0]; i++)
     if (wr_str_ieq(name, run_aggs[i].name)) {
       *fn = run_aggs[i].fn;
@@ -46,7 +46,7 @@ bool wr_agg_lookup(wr_str name, wr_aggfn *fn) {
 
 bool wr_is_aggregate_name(wr_str name) {
   wr_aggfn fn;
-  if (wr_agg_lookup(name, &fn)) return true;
+  if (agg_lookup(name, &fn)) return true;
   for (size_t i = 0; i < sizeof later_aggs / sizeof later_aggs[0]; i++)
     if (wr_str_ieq(name, later_aggs[i])) return true;
   return false;
@@ -197,7 +197,7 @@ wr_expr *wr_bind_agg(wr_binder *b, const ast_expr *e) {
     return NULL;
   }
   wr_aggfn fn;
-  if (!wr_agg_lookup(e->name, &fn)) {
+  if (!agg_lookup(e->name, &fn)) {
     snprintf(what, sizeof what, "aggregate function %.*s", (int)e->name.n, e->name.p);
     wr_unsupported(pc, e->off, what);
     return NULL;

@@ -219,8 +219,8 @@ static wr_expr *bind_distinct_from(wr_binder *b, wr_expr *l, wr_expr *r, bool is
   wr_expr *both = fn2(b, WR_FN_AND, WEIR_BOOLEAN, ln, rn);
   wr_expr *either = fn2(b, WR_FN_OR, WEIR_BOOLEAN, ln, rn);
   wr_expr *cmp = fn2(b, is_distinct ? WR_FN_NE : WR_FN_EQ, WEIR_BOOLEAN, lr[0], lr[1]);
-  wr_expr *vboth = wr_expr_bool(b->pc->a, !is_distinct);
-  wr_expr *veither = wr_expr_bool(b->pc->a, is_distinct);
+  wr_expr *vboth = konst(b, &(wr_value){.type = WEIR_BOOLEAN, .v.b = !is_distinct});
+  wr_expr *veither = konst(b, &(wr_value){.type = WEIR_BOOLEAN, .v.b = is_distinct});
   if (!both || !either || !cmp || !vboth || !veither) return NULL;
   wr_expr **args = wr_palloc(b->pc, 5 * sizeof *args);
   if (!args) return NULL;
@@ -406,7 +406,8 @@ static wr_expr *bind_is_bool(wr_binder *b, const ast_expr *e) {
   wr_expr *x = wr_type_bool(b->pc, wr_bind_expr(b, e->left), "operand of IS TRUE/FALSE", e->off);
   if (!x) return NULL;
   if (e->op == 0) x = fn1(b, WR_FN_NOT, WEIR_BOOLEAN, x);
-  wr_expr *c = fn2(b, WR_FN_COALESCE, WEIR_BOOLEAN, x, wr_expr_bool(b->pc->a, false));
+  wr_expr *no = konst(b, &(wr_value){.type = WEIR_BOOLEAN, .v.b = false});
+  wr_expr *c = fn2(b, WR_FN_COALESCE, WEIR_BOOLEAN, x, no);
   return e->negated ? fn1(b, WR_FN_NOT, WEIR_BOOLEAN, c) : c;
 }
 

@@ -165,7 +165,8 @@ static weir_status bind_tumble(wr_pctx *pc, const ast_from *f, wr_from *out) {
   if (tumble_args(pc, f, slot)) return pc->err->code;
   const ast_expr *data = slot[ARG_DATA], *desc = slot[ARG_TIMECOL];
   if (data->kind != AST_TABLE_ARG)
-    return wr_perr(pc, WEIR_ESEMANTIC, data->off, "the DATA argument of TUMBLE must be TABLE <name>");
+    return wr_perr(pc, WEIR_ESEMANTIC, data->off,
+                   "the DATA argument of TUMBLE must be TABLE <name>");
   if (data->args && data->args->n) return wr_unsupported(pc, data->off, "PARTITION BY in TUMBLE");
   wr_from in = {0};
   if (bind_relation(pc, data->name, f->alias, data->off, &in)) return pc->err->code;

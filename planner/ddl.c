@@ -9,7 +9,8 @@
  *   stdin  format json|csv (required)
  *   none   (or no connector) an in-memory stream fed by INSERT; format optional
  * Option keys are stored lower-case, as are the values of connector,
- * format and follow.
+ * format and follow; connector 'none' is stored as no connector option,
+ * the one spelling of an in-memory stream.
  *
  * CREATE VIEW plans its SELECT once, to validate it and to learn its
  * columns; the relation keeps the SELECT's text for later expansion.
@@ -76,11 +77,13 @@ static weir_status bind_options(wr_pctx *pc, const ast_stmt *stmt, wr_relation *
     while (k < NOPT && !wr_str_ieq(o->key, opt_names[k])) k++;
     if (k == NOPT)
       return wr_perr(pc, WEIR_ESEMANTIC, o->off, "unknown option '%.*s'", (int)o->key.n, o->key.p);
-    if (given[k]) return wr_perr(pc, WEIR_ESEMANTIC, o->off, "option '%s' given twice", opt_names[k]);
+    if (given[k])
+      return wr_perr(pc, WEIR_ESEMANTIC, o->off, "option '%s' given twice", opt_names[k]);
     given[k] = o;
     wr_str v = ast_string_value(pc->a, o->value);
     if (!(val[k] = wr_pstr(pc, v))) return pc->err->code;
     if (k != OPT_PATH) lower(val[k]);
+    if (k == OPT_CONNECTOR && strcmp(val[k], "none") == 0) continue;
     r->opts[r->nopt].key = wr_arena_strndup(pc->a, opt_names[k], strlen(opt_names[k]));
     if (!r->opts[r->nopt].key) return wr_err_nomem(pc->err);
     r->opts[r->nopt++].value = val[k];
@@ -96,8 +99,8 @@ static weir_status bind_options(wr_pctx *pc, const ast_stmt *stmt, wr_relation *
   if (file && !val[OPT_PATH])
     return wr_perr(pc, WEIR_ESEMANTIC, coff, "connector 'file' requires option 'path'");
   if ((file || in) && !val[OPT_FORMAT])
-    return wr_perr(pc, WEIR_ESEMANTIC, coff, "connector '%s' requires option 'format' (json or csv)",
-                   conn);
+    return wr_perr(pc, WEIR_ESEMANTIC, coff,
+                   "connector '%s' requires option 'format' (json or csv)", conn);
   if (!file && val[OPT_PATH])
     return wr_perr(pc, WEIR_ESEMANTIC, given[OPT_PATH]->off,
                    "option 'path' applies only to connector 'file'");
@@ -142,7 +145,8 @@ static weir_status plan_stream(wr_pctx *pc, const ast_stmt *stmt, wr_relation *r
 static weir_status plan_view(wr_pctx *pc, const ast_stmt *stmt, wr_relation *r) {
   const ast_select *sel = stmt->select;
   if (!sel) return wr_perr(pc, WEIR_ESEMANTIC, stmt->off, "CREATE VIEW requires AS SELECT");
-  if (stmt->nopts) return wr_perr(pc, WEIR_ESEMANTIC, stmt->opts[0].off, "a view takes no WITH options");
+  if (stmt->nopts)
+    return wr_perr(pc, WEIR_ESEMANTIC, stmt->opts[0].off, "a view takes no WITH options");
   wr_plan *p;
   if (wr_plan_select(pc->cat, pc->src, sel, &p, pc->err)) return pc->err->code;
   r->kind = WR_REL_VIEW;

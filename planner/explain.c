@@ -42,10 +42,9 @@ static void print_hashagg(wr_buf *out, const wr_pnode *n) {
   wr_buf_puts(out, "keys: ");
   for (int i = 0; i < n->nkeys; i++)
     wr_buf_printf(out, "%s%s", i ? ", " : "", n->in_names[n->keys[i]]);
-  wr_buf_puts(out, "; aggs: ");
   for (int i = 0; i < n->naggs; i++) {
     const wr_agg_call *c = &n->aggs[i];
-    wr_buf_printf(out, "%s%s(%s)", i ? ", " : "", aggfn_name(c->fn),
+    wr_buf_printf(out, "%s%s(%s)", i ? ", " : "; aggs: ", aggfn_name(c->fn),
                   c->arg >= 0 ? n->in_names[c->arg] : "*");
   }
   wr_buf_putc(out, ']');

@@ -59,13 +59,6 @@ void wr_expr_count_cols(const wr_expr *e, int *counts) {
   for (int i = 0; i < e->nargs; i++) wr_expr_count_cols(e->args[i], counts);
 }
 
-bool wr_expr_is_const(const wr_expr *e) {
-  if (e->kind == WR_EX_COL) return false;
-  for (int i = 0; i < e->nargs; i++)
-    if (!wr_expr_is_const(e->args[i])) return false;
-  return true;
-}
-
 bool wr_expr_is_trivial(const wr_expr *e) {
   return e->kind == WR_EX_COL || e->kind == WR_EX_CONST;
 }
@@ -144,11 +137,6 @@ wr_expr *wr_expr_and(wr_arena *a, wr_expr *l, wr_expr *r) {
   args[0] = l;
   args[1] = r;
   return wr_expr_fn(a, WR_FN_AND, WEIR_BOOLEAN, 2, args);
-}
-
-wr_expr *wr_expr_bool(wr_arena *a, bool v) {
-  wr_value val = {.type = WEIR_BOOLEAN, .null = false, .v.b = v};
-  return wr_expr_const(a, &val);
 }
 
 wr_expr *wr_expr_int(wr_arena *a, weir_type t, int64_t v) {

@@ -145,9 +145,8 @@ static void print_agg(wr_buf *out, const wr_lnode *n) {
     wr_buf_puts(out, "; DISTINCT]");
     return;
   }
-  wr_buf_puts(out, "; aggs: ");
   for (int i = 0; i < n->naggs; i++) {
-    if (i) wr_buf_puts(out, ", ");
+    wr_buf_puts(out, i ? ", " : "; aggs: ");
     wr_buf_printf(out, "%s(", agg_fn_name(n->aggs[i].fn));
     if (n->aggs[i].arg)
       wr_expr_print(out, n->aggs[i].arg, in);

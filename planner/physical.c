@@ -2,7 +2,8 @@
  * physical.c — from the rewritten logical plan to a chain of exec
  * operators, and the instantiation of that chain for one run.
  *
- * A plan with one scan is a chain; it is laid out bottom-up:
+ * A logical plan of this issue is a chain over one scan (every node has
+ * one input); it is laid out bottom-up:
  *   Scan      -> WatermarkAssign (stream, event-time column, delay)
  *   Filter    -> Filter
  *   Project   -> Project
@@ -114,7 +115,6 @@ static weir_status build_node(wr_pctx *pc, wr_plan *p, const wr_lnode *n) {
   wr_pnode *x;
   switch (n->kind) {
     case WR_LSCAN:
-      if (p->nscans > 0) return wr_unsupported(pc, 0, "reading several streams in one query");
       p->scans[p->nscans].rel = n->rel;
       p->scans[p->nscans].ncol = n->ncol;
       p->scans[p->nscans++].cols = n->cols;

@@ -2,13 +2,16 @@
  * planner_int.h — the planner's private structures, shared by its files.
  *
  * Planning runs in phases over one arena (the plan's):
- *   bind_from.c / bind_select.c / bind_expr.c / bind_func.c / types.c
+ *   bind_select.c, bind_from.c, bind_expr.c, bind_agg.c, bind_func.c,
+ *   types.c, exprtree.c
  *       syntax -> logical plan (wr_lnode tree) with bound expressions;
  *   rewrite.c   constant folding, predicate pushdown, projection merging
  *               and pruning on that tree;
  *   physical.c  the linear chain of physical operators (wr_pnode) and its
  *               instantiation with exec/ops.h;
  *   explain.c   both trees as text.
+ * ddl.c and insert.c bind CREATE STREAM/VIEW and INSERT … VALUES with the
+ * same binder.
  * Logical nodes are built bottom-up; every node knows its output schema
  * (names, types), which of its columns carries event time (`rowtime`) and
  * whether its rows may be retractions (`changelog`). Expression trees are
@@ -125,8 +128,6 @@ const char *wr_expr_text(wr_pctx *pc, const wr_expr *e, const wr_lnode *in);
 bool wr_expr_equal(const wr_expr *a, const wr_expr *b);
 /* Sets used[c] for every column c that e reads. */
 void wr_expr_mark_cols(const wr_expr *e, bool *used);
-/* True if e reads no column. */
-bool wr_expr_is_const(const wr_expr *e);
 /* Copy of e with column c renamed map[c]. */
 wr_expr *wr_expr_remap(wr_arena *a, wr_expr *e, const int *map);
 /* Copy of e with column c replaced by repl[c]. */
@@ -136,7 +137,6 @@ void wr_expr_count_cols(const wr_expr *e, int *counts);
 /* Splits an AND tree into its conjuncts (arena array). */
 int wr_expr_conjuncts(wr_arena *a, wr_expr *e, wr_expr ***out);
 wr_expr *wr_expr_and(wr_arena *a, wr_expr *l, wr_expr *r);
-wr_expr *wr_expr_bool(wr_arena *a, bool v);
 wr_expr *wr_expr_int(wr_arena *a, weir_type t, int64_t v);
 wr_expr *wr_expr_null(wr_arena *a, weir_type t);
 /* COL or CONST: cheap to evaluate twice. */
@@ -144,10 +144,6 @@ bool wr_expr_is_trivial(const wr_expr *e);
 
 /* ---- types (types.c) --------------------------------------------------- */
 
-/* Common type of a and b for comparison or CASE/COALESCE branches:
- * equal types, NULL adopting the other, numeric promotion INT < BIGINT <
- * DOUBLE. False if there is none. */
-bool wr_type_unify(weir_type a, weir_type b, weir_type *out);
 /* e converted to type `to` (implicit conversions only: NULL, numeric
  * widening, TEXT constant -> TIMESTAMP, parsed now). NULL with an error at
  * off when the text is not a timestamp. */
@@ -235,8 +231,6 @@ wr_expr *wr_bind_concat(wr_binder *b, int n, wr_expr **args, int32_t off);
 wr_expr *wr_bind_func(wr_binder *b, const ast_expr *e, wr_expr **args, int nargs);
 /* Aggregate call in an aggregation context. */
 wr_expr *wr_bind_agg(wr_binder *b, const ast_expr *e);
-/* Is name one of the aggregate functions this issue runs? */
-bool wr_agg_lookup(wr_str name, wr_aggfn *fn);
 /* Is name an aggregate or window function (run or not)? */
 bool wr_is_aggregate_name(wr_str name);
 /* Does e contain an aggregate call (outside subqueries)? */

@@ -290,7 +290,7 @@ static wr_lnode *drop_identity(wr_lnode *n) {
   return n->in;
 }
 
-wr_lnode *wr_rewrite(wr_pctx *pc, wr_lnode *root) {
+static wr_lnode *rewrite(wr_pctx *pc, wr_lnode *root) {
   if (!(root = pushdown(pc, root))) return NULL;
   if (!(root = fold_node(pc, root))) return NULL;
   if (!(root = merge(pc, root))) return NULL;
@@ -300,4 +300,12 @@ wr_lnode *wr_rewrite(wr_pctx *pc, wr_lnode *root) {
   memset(all, 1, (size_t)root->ncol);
   if (!prune(pc, root, all)) return NULL;
   return drop_identity(root);
+}
+
+/* Every step fails only for lack of memory (expression copies report it
+ * by returning NULL). */
+wr_lnode *wr_rewrite(wr_pctx *pc, wr_lnode *root) {
+  root = rewrite(pc, root);
+  if (!root && !pc->err->code) wr_err_nomem(pc->err);
+  return root;
 }

@@ -24,7 +24,10 @@ static int num_rank(weir_type t) {
   }
 }
 
-bool wr_type_unify(weir_type a, weir_type b, weir_type *out) {
+/* Common type of a and b for comparison or CASE/COALESCE branches: equal
+ * types, NULL adopting the other, numeric promotion INT < BIGINT < DOUBLE.
+ * False if there is none. */
+static bool unify(weir_type a, weir_type b, weir_type *out) {
   if (a == b || b == WEIR_NULL) {
     *out = a;
     return true;
@@ -88,7 +91,7 @@ weir_status wr_coerce_list(wr_pctx *pc, int n, wr_expr **args, const char *what,
   weir_type t = WEIR_NULL;
   for (int i = 0; i < n; i++) {
     weir_type ti = operand_type(args[i], has_ts);
-    if (!wr_type_unify(t, ti, &t))
+    if (!unify(t, ti, &t))
       return wr_perr(pc, WEIR_ESEMANTIC, off, "%s: incompatible types %s and %s", what,
                      wr_type_name(t), wr_type_name(ti));
   }
@@ -134,7 +137,7 @@ wr_expr *wr_type_arith(wr_pctx *pc, wr_fn fn, const char *op, wr_expr *l, wr_exp
   weir_type lt = l->type, rt = r->type;
   if ((num_rank(lt) || lt == WEIR_NULL) && (num_rank(rt) || rt == WEIR_NULL)) {
     weir_type t;
-    wr_type_unify(lt, rt, &t);
+    unify(lt, rt, &t);
     if (t == WEIR_NULL) t = WEIR_INT;
     l = wr_coerce(pc, l, t, off);
     r = l ? wr_coerce(pc, r, t, off) : NULL;
@@ -183,7 +186,7 @@ wr_expr *wr_type_compare(wr_pctx *pc, wr_fn fn, const char *op, wr_expr *l, wr_e
                          int32_t off) {
   bool has_ts = l->type == WEIR_TIMESTAMP || r->type == WEIR_TIMESTAMP;
   weir_type lt = operand_type(l, has_ts), rt = operand_type(r, has_ts), t;
-  if (!wr_type_unify(lt, rt, &t)) return type_error(pc, op, l->type, r->type, off);
+  if (!unify(lt, rt, &t)) return type_error(pc, op, l->type, r->type, off);
   if (t == WEIR_NULL) {
     wr_expr *e = wr_expr_null(pc->a, WEIR_BOOLEAN);
     if (!e) wr_err_nomem(pc->err);

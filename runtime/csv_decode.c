@@ -184,16 +184,17 @@ out:
 static wr_dec_result put_field(wr_decoder *d, wr_batch *b, int c, int row, const field *f) {
   bool text = d->types[c] == WEIR_TEXT;
   if (f->n == 0 && (!f->quoted || !text)) return wr_dec_null(b, c, row);
-  if (!f->escaped) return wr_dec_from_text(d, b, c, row, f->s, f->n, true);
+  if (!f->escaped) return wr_dec_from_text(d, b, c, row, f->s, f->n, WR_TEXT_INPUT);
   if (text) {
     char *out = wr_arena_alloc(&b->arena, f->n);
     if (!out) return WR_DEC_NOMEM;
-    return wr_dec_text(d, b, c, row, out, unescape(f, out), true);
+    return wr_dec_text(d, b, c, row, out, unescape(f, out), WR_TEXT_KEEP);
   }
   wr_buf_reset(&d->scratch);
   wr_buf_put(&d->scratch, f->s, f->n);
   if (d->scratch.oom) return WR_DEC_NOMEM;
-  return wr_dec_from_text(d, b, c, row, d->scratch.p, unescape(f, d->scratch.p), false);
+  return wr_dec_from_text(d, b, c, row, d->scratch.p, unescape(f, d->scratch.p),
+                          WR_TEXT_SCRATCH);
 }
 
 wr_dec_result wr_csv_decode_row(wr_decoder *d, const char *rec, size_t len, wr_batch *b, int row) {

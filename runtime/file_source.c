@@ -10,7 +10,8 @@
  * So a call returns as soon as the batch is full or the complete records
  * have run out and some rows were decoded (READY); with an empty batch it
  * reads until rows come, input ends, or (follow mode, non-blocking input)
- * nothing is available yet (IDLE). At end of input without follow, the tail
+ * nothing is available yet (IDLE), or READS_PER_CALL reads brought no row
+ * (READY with an empty batch). At end of input without follow, the tail
  * is decoded once more as the last record even without a line break, and
  * the source reports EOF from then on. In follow mode a partial last line
  * waits for its line break.
@@ -30,6 +31,11 @@
 #include "format.h"
 #include "linereader.h"
 #include "source.h"
+
+/* Reads one next() may do without producing a row before it returns (READY
+ * with no rows), so that input of only bad records or very long records does
+ * not keep the scheduler from other work or from noticing an interrupt. */
+#define READS_PER_CALL 8
 
 typedef struct file_source {
   wr_source base;
@@ -60,6 +66,7 @@ static weir_status header_error(file_source *f, const wr_err *inner, wr_err *err
 static weir_status fs_next(wr_source *s, wr_batch *b, wr_src_state *state, wr_err *err) {
   file_source *f = (file_source *)s;
   wr_linereader *r = &f->rd;
+  int reads = 0;
   wr_batch_reset(b);
   for (;;) {
     size_t used;
@@ -75,6 +82,10 @@ static weir_status fs_next(wr_source *s, wr_batch *b, wr_src_state *state, wr_er
     }
     if (f->ended) {
       *state = WR_SRC_EOF;
+      break;
+    }
+    if (reads++ == READS_PER_CALL) {
+      *state = WR_SRC_READY;
       break;
     }
     wr_read_result rr = wr_linereader_read(r, err);

@@ -192,10 +192,10 @@ wr_dec_result wr_dec_fill_missing(wr_decoder *d, wr_batch *b, int row) {
 }
 
 wr_dec_result wr_dec_text(wr_decoder *d, wr_batch *b, int c, int row, const char *s, size_t n,
-                          bool stable) {
+                          wr_text_life life) {
   if (n > UINT32_MAX) return wr_dec_bad(d, "%s \"%s\": text too long", wr_dec_what(d), d->names[c]);
   wr_vec *v = &b->cols[c];
-  if (!stable || (d->flags & WR_DEC_COPY_TEXT)) {
+  if (life == WR_TEXT_SCRATCH || (life == WR_TEXT_INPUT && (d->flags & WR_DEC_COPY_TEXT))) {
     char *p = wr_arena_alloc(&b->arena, n);
     if (!p) return WR_DEC_NOMEM;
     if (n) memcpy(p, s, n);
@@ -278,7 +278,7 @@ static wr_dec_result put_double_text(wr_decoder *d, wr_batch *b, int c, int row,
 wr_dec_result wr_dec_number(wr_decoder *d, wr_batch *b, int c, int row, const char *s, size_t n,
                             bool is_int) {
   switch (d->types[c]) {
-    case WEIR_TEXT: return wr_dec_text(d, b, c, row, s, n, true);
+    case WEIR_TEXT: return wr_dec_text(d, b, c, row, s, n, WR_TEXT_INPUT);
     case WEIR_DOUBLE: return put_double_text(d, b, c, row, s, n, false);
     case WEIR_INT:
     case WEIR_BIGINT:
@@ -291,9 +291,9 @@ wr_dec_result wr_dec_number(wr_decoder *d, wr_batch *b, int c, int row, const ch
 }
 
 wr_dec_result wr_dec_from_text(wr_decoder *d, wr_batch *b, int c, int row, const char *s,
-                               size_t n, bool stable) {
+                               size_t n, wr_text_life life) {
   weir_type t = d->types[c];
-  if (t == WEIR_TEXT) return wr_dec_text(d, b, c, row, s, n, stable);
+  if (t == WEIR_TEXT) return wr_dec_text(d, b, c, row, s, n, life);
   while (n && (*s == ' ' || *s == '\t')) s++, n--;
   while (n && (s[n - 1] == ' ' || s[n - 1] == '\t')) n--;
   if (n == 0) return wr_dec_null(b, c, row);

@@ -65,11 +65,18 @@ bool wr_dec_claim(wr_decoder *d, int c, bool exact);
 /* Sets every column not seen in this record to NULL. */
 wr_dec_result wr_dec_fill_missing(wr_decoder *d, wr_batch *b, int row);
 
-/* Row writers. `stable` says that s outlives the batch (else TEXT is copied
- * into the batch arena). */
+/* Where the text handed to a row writer lives, which decides whether a TEXT
+ * value must be copied into the batch arena. */
+typedef enum wr_text_life {
+  WR_TEXT_INPUT,    /* the input record: copied only with WR_DEC_COPY_TEXT */
+  WR_TEXT_KEEP,     /* the batch arena or static memory: never copied */
+  WR_TEXT_SCRATCH   /* the decoder's scratch buffer: always copied */
+} wr_text_life;
+
+/* Row writers. */
 wr_dec_result wr_dec_null(wr_batch *b, int c, int row);
 wr_dec_result wr_dec_text(wr_decoder *d, wr_batch *b, int c, int row, const char *s, size_t n,
-                          bool stable);
+                          wr_text_life life);
 /* Stores a JSON number token s[0..n) (already validated; is_int: no
  * fraction or exponent) into column c. */
 wr_dec_result wr_dec_number(wr_decoder *d, wr_batch *b, int c, int row, const char *s, size_t n,
@@ -78,7 +85,7 @@ wr_dec_result wr_dec_number(wr_decoder *d, wr_batch *b, int c, int row, const ch
 wr_dec_result wr_dec_mismatch(wr_decoder *d, int c, const char *s, size_t n, bool quote);
 /* Converts text s[0..n) to column c's type (see format.h) and stores it. */
 wr_dec_result wr_dec_from_text(wr_decoder *d, wr_batch *b, int c, int row, const char *s,
-                               size_t n, bool stable);
+                               size_t n, wr_text_life life);
 
 /* Renders s[0..n) for a reason: quoted when `quote`, at most ~40 bytes,
  * control characters as '?'. */

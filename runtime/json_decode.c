@@ -109,8 +109,10 @@ static inline uint64_t special_bytes(uint64_t x) {
 #endif
 
 /* Scans a string body starting after its opening quote; returns the position
- * of the closing quote. *esc tells whether it holds escapes. */
-static inline __attribute__((always_inline)) const char *string_scan(jscan *j, const char *p, bool *esc) {
+ * of the closing quote. *esc tells whether it holds escapes. Inlined: it is
+ * the innermost loop of every key and value. */
+static inline __attribute__((always_inline)) const char *string_scan(jscan *j, const char *p,
+                                                                     bool *esc) {
   const char *end = j->end;
   *esc = false;
   for (;;) {
@@ -302,7 +304,8 @@ value:
       }
       goto value;
     }
-    if (*p != (obj ? '}' : ']')) return syntax(j, p, obj ? "expected ',' or '}'" : "expected ',' or ']'");
+    if (*p != (obj ? '}' : ']'))
+      return syntax(j, p, obj ? "expected ',' or '}'" : "expected ',' or ']'");
     p++;
     open--;
   }
@@ -346,16 +349,16 @@ static const char *value(jscan *j, const char *p, int c, wr_batch *b, int row) {
       if (!q) return NULL;
       size_t n = (size_t)(q - s);
       if (!esc) {
-        r = wr_dec_from_text(d, b, c, row, s, n, true);
+        r = wr_dec_from_text(d, b, c, row, s, n, WR_TEXT_INPUT);
       } else if (t == WEIR_TEXT) {
         char *out = wr_arena_alloc(&b->arena, n);
         if (!out) return fail(j, WR_DEC_NOMEM);
         n = string_decode(s, q, out);
-        r = wr_dec_text(d, b, c, row, out, n, true);
+        r = wr_dec_text(d, b, c, row, out, n, WR_TEXT_KEEP);
       } else {
         s = scratch_decode(j, s, q, &n);
         if (!s) return NULL;
-        r = wr_dec_from_text(d, b, c, row, s, n, false);
+        r = wr_dec_from_text(d, b, c, row, s, n, WR_TEXT_SCRATCH);
       }
       p = q + 1;
       break;
@@ -370,7 +373,7 @@ static const char *value(jscan *j, const char *p, int c, wr_batch *b, int row) {
         if (b->cols[c].nulls) b->cols[c].nulls[row] = 0;
         r = WR_DEC_OK;
       } else if (t == WEIR_TEXT) {
-        r = wr_dec_text(d, b, c, row, v ? "true" : "false", v ? 4 : 5, true);
+        r = wr_dec_text(d, b, c, row, v ? "true" : "false", v ? 4 : 5, WR_TEXT_KEEP);
       } else {
         r = wr_dec_mismatch(d, c, start, (size_t)(p - start), false);
       }
@@ -385,7 +388,7 @@ static const char *value(jscan *j, const char *p, int c, wr_batch *b, int row) {
     case '[':
       p = skip_value(j, p, 2);
       if (!p) return NULL;
-      r = t == WEIR_TEXT ? wr_dec_text(d, b, c, row, start, (size_t)(p - start), true)
+      r = t == WEIR_TEXT ? wr_dec_text(d, b, c, row, start, (size_t)(p - start), WR_TEXT_INPUT)
                          : wr_dec_mismatch(d, c, start, (size_t)(p - start), false);
       break;
     default: {

@@ -99,8 +99,8 @@ static void sqlite_rows(sqlite3 *db, const char *sql, const weir_type *types, ro
 }
 
 static void compare(rowset *a, rowset *b, const char *what) {
-  qsort(a->v, (size_t)a->n, sizeof(char *), cmp);
-  qsort(b->v, (size_t)b->n, sizeof(char *), cmp);
+  if (a->n) qsort(a->v, (size_t)a->n, sizeof(char *), cmp);
+  if (b->n) qsort(b->v, (size_t)b->n, sizeof(char *), cmp);
   ck_assert_msg(a->n == b->n, "%s: weir gave %d rows, SQLite %d", what, a->n, b->n);
   for (int i = 0; i < a->n; i++)
     ck_assert_msg(strcmp(a->v[i], b->v[i]) == 0, "%s: row %d: weir %s, SQLite %s", what, i,

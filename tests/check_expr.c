@@ -133,6 +133,17 @@ static wr_expr *FN(wr_fn fn, weir_type t, int n, ...) {
   return e;
 }
 
+static wr_expr *CASE(weir_type t, bool has_else, int n, ...) {
+  wr_expr *args[16];
+  va_list ap;
+  va_start(ap, n);
+  for (int i = 0; i < n; i++) args[i] = va_arg(ap, wr_expr *);
+  va_end(ap);
+  wr_expr *e = wr_expr_case(&A, t, n, args, has_else);
+  ck_assert_ptr_nonnull(e);
+  return e;
+}
+
 static wr_batch *batch_of(int ncol, const weir_type *types, int cap, int n) {
   wr_batch *b = wr_batch_new(ncol, types, cap);
   ck_assert_ptr_nonnull(b);
@@ -498,6 +509,43 @@ START_TEST(coalesce_nullif) {
 }
 END_TEST
 
+/* COALESCE, NULLIF and CASE over every storage class. */
+START_TEST(conditionals_all_types) {
+  wr_value as[] = {VB(true), VI(-4), VL(1LL << 40), VD(2.25), VS("x"), VTS("2001-02-03"), VIV(5)};
+  wr_value bs[] = {VB(false), VI(9), VL(-3), VD(-1.5), VS("yy"), VTS("1960-01-01"), VIV(-7)};
+  for (size_t i = 0; i < sizeof as / sizeof as[0]; i++) {
+    wr_value a = as[i], b = bs[i];
+    weir_type t = a.type;
+    wr_value c[3] = {VN(t), a, b};
+    ck_assert(val_eq(callk(WR_FN_COALESCE, t, 0, 3, c), a));
+    c[0] = b;
+    ck_assert(val_eq(callk(WR_FN_COALESCE, t, 0, 3, c), b));
+    ASSERT_NULL(f2(WR_FN_NULLIF, t, a, a));
+    ck_assert(val_eq(f2(WR_FN_NULLIF, t, a, b), a));
+    weir_type ct[4] = {WEIR_BOOLEAN, t, t, t};
+    wr_batch *in = batch_of(4, ct, 0, 3);
+    wr_value conds[3] = {VB(true), VB(false), VN(WEIR_BOOLEAN)};
+    for (int r = 0; r < 3; r++) {
+      set(in, 0, r, conds[r]);
+      set(in, 1, r, a);
+      set(in, 2, r, b);
+      set(in, 3, r, VN(t));
+    }
+    wr_expr *e = CASE(t, true, 3, COL(0, WEIR_BOOLEAN), COL(1, t), COL(2, t));
+    wr_batch *out = run(compile_ok(e, in), in);
+    ck_assert(val_eq(get(out, 0), a));
+    ck_assert(val_eq(get(out, 1), b));
+    ck_assert(val_eq(get(out, 2), b));
+    wr_batch_free(out);
+    e = CASE(t, false, 2, COL(0, WEIR_BOOLEAN), COL(3, t));
+    out = run(compile_ok(e, in), in);
+    for (int r = 0; r < 3; r++) ASSERT_NULL(get(out, r));
+    wr_batch_free(out);
+    wr_batch_free(in);
+  }
+}
+END_TEST
+
 /* COALESCE and CASE return input strings as slices, without copying. */
 START_TEST(text_passthrough) {
   weir_type t[2] = {WEIR_TEXT, WEIR_TEXT};
@@ -519,16 +567,6 @@ START_TEST(text_passthrough) {
 }
 END_TEST
 
-static wr_expr *CASE(weir_type t, bool has_else, int n, ...) {
-  wr_expr *args[16];
-  va_list ap;
-  va_start(ap, n);
-  for (int i = 0; i < n; i++) args[i] = va_arg(ap, wr_expr *);
-  va_end(ap);
-  wr_expr *e = wr_expr_case(&A, t, n, args, has_else);
-  ck_assert_ptr_nonnull(e);
-  return e;
-}
 
 START_TEST(case_searched) {
   weir_type t = WEIR_INT;
@@ -1261,6 +1299,144 @@ START_TEST(print_and_names) {
 }
 END_TEST
 
+/* = and <> against constants of every length up to 18 bytes (short ones use
+ * word compares) over strings of random lengths, with NULLs and masks. */
+START_TEST(text_eq_constants) {
+  weir_type t[2] = {WEIR_TEXT, WEIR_BOOLEAN};
+  wr_batch *in = batch_of(2, t, 0, 1000);
+  static char pool[1000][24];
+  unsigned seed = 5;
+  for (int r = 0; r < in->n; r++) {
+    int len = rand_r(&seed) % 20;
+    for (int i = 0; i < len; i++) pool[r][i] = "ab"[rand_r(&seed) % 2];
+    pool[r][len] = 0;
+    if (r % 11 == 0) set(in, 0, r, VN(WEIR_TEXT)); else set(in, 0, r, VS(pool[r]));
+    set(in, 1, r, r % 3 ? VB(true) : VB(false));
+  }
+  for (int L = 0; L <= 18; L++) {
+    char k[24];
+    for (int i = 0; i < L; i++) k[i] = i % 3 ? 'b' : 'a';
+    k[L] = 0;
+    for (int r = 0; r < 40; r++) /* make some rows match */
+      if (r % 11) set(in, 0, r, VS(k));
+    for (int ne = 0; ne < 2; ne++) {
+      wr_expr *cmp = FN(ne ? WR_FN_NE : WR_FN_EQ, WEIR_BOOLEAN, 2, COL(0, t[0]), K(VS(k)));
+      /* under a mask: col1 AND (s = k) */
+      wr_expr *e = FN(WR_FN_AND, WEIR_BOOLEAN, 2, COL(1, t[1]), cmp);
+      wr_batch *o1 = run(compile_ok(cmp, in), in), *o2 = run(compile_ok(e, in), in);
+      for (int r = 0; r < in->n; r++) {
+        wr_value x;
+        wr_batch_get(in, 0, r, &x);
+        if (x.null) {
+          ASSERT_NULL(get(o1, r));
+          continue;
+        }
+        bool eq = x.v.s.n == (uint32_t)L && memcmp(x.v.s.p, k, (size_t)L) == 0;
+        ASSERT_B(get(o1, r), eq != ne);
+        ASSERT_B(get(o2, r), (r % 3 != 0) && eq != ne);
+      }
+      wr_batch_free(o1);
+      wr_batch_free(o2);
+    }
+  }
+  wr_batch_free(in);
+}
+END_TEST
+
+/* Results that are a column or a constant are copied out; NULL maps of
+ * the output follow each batch; a program of type NULL writes NULLs. */
+START_TEST(eval_column_and_constant_roots) {
+  weir_type t = WEIR_BIGINT;
+  wr_batch *b1 = batch_of(1, &t, 0, 3), *b2 = batch_of(1, &t, 0, 3);
+  set(b1, 0, 0, VL(1));
+  set(b1, 0, 1, VN(WEIR_BIGINT));
+  set(b1, 0, 2, VL(3));
+  for (int r = 0; r < 3; r++) set(b2, 0, r, VL(10 + r));
+  wr_prog *pc = compile_ok(COL(0, t), b1), *pk = compile_ok(K(VL(42)), b1);
+  wr_prog *pn = compile_ok(K(VN(WEIR_NULL)), b1);
+  weir_type ot[3] = {WEIR_BIGINT, WEIR_BIGINT, WEIR_NULL};
+  wr_batch *out = wr_batch_new(3, ot, 0);
+  wr_err err;
+  wr_err_clear(&err);
+  for (int k = 0; k < 2; k++) {
+    wr_batch *in = k ? b2 : b1;
+    ck_assert_int_eq(wr_prog_eval(pc, in, out, 0, &err), WEIR_OK);
+    ck_assert_int_eq(wr_prog_eval(pk, in, out, 1, &err), WEIR_OK);
+    ck_assert_int_eq(wr_prog_eval(pn, in, out, 2, &err), WEIR_OK);
+    out->n = 3;
+    for (int r = 0; r < 3; r++) {
+      wr_value v;
+      wr_batch_get(out, 0, r, &v);
+      if (!k && r == 1) ASSERT_NULL(v); else ASSERT_I(v, k ? 10 + r : r + 1);
+      wr_batch_get(out, 1, r, &v);
+      ASSERT_I(v, 42);
+      wr_batch_get(out, 2, r, &v);
+      ASSERT_NULL(v);
+    }
+  }
+  /* selection by a constant and by a boolean column */
+  int sel[4], nsel;
+  ck_assert_int_eq(wr_prog_select(compile_ok(K(VB(true)), b1), b1, sel, &nsel, &err), WEIR_OK);
+  ck_assert_int_eq(nsel, 3);
+  ck_assert_int_eq(wr_prog_select(compile_ok(K(VN(WEIR_BOOLEAN)), b1), b1, sel, &nsel, &err),
+                   WEIR_OK);
+  ck_assert_int_eq(nsel, 0);
+  weir_type bt = WEIR_BOOLEAN;
+  wr_batch *bb = batch_of(1, &bt, 0, 4);
+  set(bb, 0, 0, VB(true));
+  set(bb, 0, 1, VN(WEIR_BOOLEAN));
+  set(bb, 0, 2, VB(false));
+  set(bb, 0, 3, VB(true));
+  ck_assert_int_eq(wr_prog_select(compile_ok(COL(0, bt), bb), bb, sel, &nsel, &err), WEIR_OK);
+  ck_assert_int_eq(nsel, 2);
+  ck_assert_int_eq(sel[0], 0);
+  ck_assert_int_eq(sel[1], 3);
+  wr_batch_free(bb);
+  wr_batch_free(out);
+  wr_batch_free(b1);
+  wr_batch_free(b2);
+}
+END_TEST
+
+/* Strings made while selecting (no output batch) live in the program's
+ * scratch, which grows for large inputs and is reused across calls. */
+START_TEST(select_with_text_temporaries) {
+  weir_type t = WEIR_TEXT;
+  wr_expr *e = FN(WR_FN_LIKE, WEIR_BOOLEAN, 2,
+                  FN(WR_FN_UPPER, WEIR_TEXT, 1, FN(WR_FN_CONCAT, WEIR_TEXT, 2, COL(0, t), K(VS("-x")))),
+                  K(VS("%B%-X")));
+  wr_prog *p = NULL;
+  char *big = malloc(3001);
+  memset(big, 'a', 3000);
+  big[3000] = 0;
+  for (int k = 0; k < 4; k++) {
+    int n = k == 2 ? 1024 : 100;
+    wr_batch *in = batch_of(1, &t, 0, n);
+    for (int r = 0; r < n; r++) {
+      if (r % 4 == 3) {
+        set(in, 0, r, VN(WEIR_TEXT));
+        continue;
+      }
+      big[r % 3000] = 'b';
+      set(in, 0, r, r % 2 ? VS(big) : VS("zzz"));
+      big[r % 3000] = 'a';
+    }
+    if (!p) p = compile_ok(e, in);
+    int *sel = malloc(sizeof(int) * (size_t)n), nsel;
+    wr_err err;
+    wr_err_clear(&err);
+    ck_assert_int_eq(wr_prog_select(p, in, sel, &nsel, &err), WEIR_OK);
+    int j = 0;
+    for (int r = 0; r < n; r++)
+      if (r % 4 != 3 && r % 2) ck_assert_int_eq(sel[j++], r);
+    ck_assert_int_eq(nsel, j);
+    free(sel);
+    wr_batch_free(in);
+  }
+  free(big);
+}
+END_TEST
+
 /* ---- randomized comparison with a scalar reference ------------------------------------- */
 
 typedef struct ref { bool null; int64_t i; double d; } ref;
@@ -1471,6 +1647,7 @@ static Suite *expr_suite(void) {
   tcase_add_test(tc, logic_vectors);
   tcase_add_test(tc, in_list_with_nulls);
   tcase_add_test(tc, coalesce_nullif);
+  tcase_add_test(tc, conditionals_all_types);
   tcase_add_test(tc, text_passthrough);
   tcase_add_test(tc, case_searched);
   tcase_add_test(tc, short_circuit_reports);
@@ -1492,6 +1669,9 @@ static Suite *expr_suite(void) {
   tcase_add_test(tc, eval_const_expressions);
   tcase_add_test(tc, compile_errors);
   tcase_add_test(tc, print_and_names);
+  tcase_add_test(tc, text_eq_constants);
+  tcase_add_test(tc, eval_column_and_constant_roots);
+  tcase_add_test(tc, select_with_text_temporaries);
   tcase_add_test(tc, randomized_against_reference);
   tcase_add_test(tc, randomized_logic);
   suite_add_tcase(s, tc);

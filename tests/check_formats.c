@@ -24,8 +24,8 @@
 
 /* ---- helpers ------------------------------------------------------------ */
 
-static wr_decoder *dec_new(wr_format f, int ncol, const char *const *names,
-                           const weir_type *types, unsigned flags) {
+static wr_decoder *dec_new(wr_format f, int ncol, const char *const *names, const weir_type *types,
+                           unsigned flags) {
   wr_err err;
   wr_err_clear(&err);
   wr_decoder *d = wr_decoder_new(f, ncol, names, types, flags, &err);
@@ -53,23 +53,23 @@ static bool str_is(wr_str s, const char *want) {
   return s.n == strlen(want) && (s.n == 0 || memcmp(s.p, want, s.n) == 0);
 }
 
-#define ck_assert_text(b, c, r, want)                                                        \
-  do {                                                                                       \
-    wr_str s_ = strv(b, c, r);                                                               \
+#define ck_assert_text(b, c, r, want)                                                              \
+  do {                                                                                             \
+    wr_str s_ = strv(b, c, r);                                                                     \
     ck_assert_msg(!isnull(b, c, r) && str_is(s_, want), "column %d row %d: got '%.*s', want '%s'", \
-                  c, r, (int)s_.n, s_.p ? s_.p : "", want);                                  \
+                  c, r, (int)s_.n, s_.p ? s_.p : "", want);                                        \
   } while (0)
 
-#define ck_assert_bad(d, res, want)                                                          \
-  do {                                                                                       \
-    ck_assert_int_eq(res, WR_DEC_BAD);                                                       \
-    ck_assert_str_eq(wr_decoder_reason(d), want);                                            \
+#define ck_assert_bad(d, res, want)               \
+  do {                                            \
+    ck_assert_int_eq(res, WR_DEC_BAD);            \
+    ck_assert_str_eq(wr_decoder_reason(d), want); \
   } while (0)
 
 /* ---- JSON: types and conversions --------------------------------------- */
 
 static const char *const all_names[] = {"b", "i", "l", "d", "s", "ts", "iv"};
-static const weir_type all_types[] = {WEIR_BOOLEAN, WEIR_INT,  WEIR_BIGINT,  WEIR_DOUBLE,
+static const weir_type all_types[] = {WEIR_BOOLEAN, WEIR_INT,       WEIR_BIGINT,  WEIR_DOUBLE,
                                       WEIR_TEXT,    WEIR_TIMESTAMP, WEIR_INTERVAL};
 enum { CB, CI, CL, CD, CS, CTS, CIV, NALL };
 
@@ -245,8 +245,9 @@ START_TEST(test_json_integer_limits) {
   ck_assert_bad(d, jrow(d, b, "{\"d\":1e999}"), "field \"d\": 1e999 is out of range for DOUBLE");
   ck_assert_bad(d, jrow(d, b, "{\"d\":\"1,5\"}"), "field \"d\": expected DOUBLE, got \"1,5\"");
   /* a long value is shortened in the reason */
-  ck_assert_bad(d, jrow(d, b, "{\"l\":\"0123456789012345678901234567890123456789xyz\"}"),
-                "field \"l\": expected BIGINT, got \"0123456789012345678901234567890123456789...\"");
+  ck_assert_bad(
+      d, jrow(d, b, "{\"l\":\"0123456789012345678901234567890123456789xyz\"}"),
+      "field \"l\": expected BIGINT, got \"0123456789012345678901234567890123456789...\"");
   /* doubles: exact decimal conversion, big integers, denormals */
   ck_assert_int_eq(jrow(d, b, "{\"d\":0.1}"), WR_DEC_OK);
   ck_assert(f64(b, CD, 0) == 0.1);
@@ -338,11 +339,12 @@ START_TEST(test_json_malformed) {
   for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
     wr_dec_result r = wr_decoder_row(d, cases[k].line, strlen(cases[k].line), b, 0);
     ck_assert_msg(r == WR_DEC_BAD, "case %zu accepted: %s", k, cases[k].line);
-    ck_assert_msg(strcmp(wr_decoder_reason(d), cases[k].reason) == 0, "case %zu (%s): got '%s'",
-                  k, cases[k].line, wr_decoder_reason(d));
+    ck_assert_msg(strcmp(wr_decoder_reason(d), cases[k].reason) == 0, "case %zu (%s): got '%s'", k,
+                  cases[k].line, wr_decoder_reason(d));
   }
   /* every prefix of a valid line is rejected, never read past its end */
-  const char *good = "{\"a\":-12,\"b\":\"x\\u00e9\\ud83d\\ude00\",\"c\":[true,false,null,{\"d\":1e-5}]}";
+  const char *good =
+      "{\"a\":-12,\"b\":\"x\\u00e9\\ud83d\\ude00\",\"c\":[true,false,null,{\"d\":1e-5}]}";
   size_t n = strlen(good);
   for (size_t k = 0; k < n; k++) {
     char *copy = malloc(k ? k : 1);
@@ -513,7 +515,9 @@ START_TEST(test_csv_framing) {
   wr_batch *b = wr_batch_new(2, types, 16);
   bads bd = {0};
   /* a quoted line break: the record is incomplete until its closing quote */
-  const char *text = "\xef\xbb\xbf" "a,b\r\n1,\"x\r\ny";
+  const char *text =
+      "\xef\xbb\xbf"
+      "a,b\r\n1,\"x\r\ny";
   size_t len = strlen(text), used = fill(d, b, text, len, false, &bd);
   ck_assert_uint_eq(used, 8); /* BOM and header */
   ck_assert_int_eq(b->n, 0);
@@ -577,7 +581,8 @@ START_TEST(test_csv_conversions) {
   bool done;
   wr_err err;
   wr_err_clear(&err);
-  ck_assert_int_eq(wr_decoder_header(d, "iv,ts,s,d,l,i,b\n", 16, false, &used, &done, &err), WEIR_OK);
+  ck_assert_int_eq(wr_decoder_header(d, "iv,ts,s,d,l,i,b\n", 16, false, &used, &done, &err),
+                   WEIR_OK);
   const char *row = "250,2024-01-01 00:00:01.5,hello,-1.25E2,-9223372036854775808,7,True";
   ck_assert_int_eq(wr_decoder_row(d, row, strlen(row), b, 0), WR_DEC_OK);
   ck_assert_int_eq(i64(b, CIV, 0), 250);
@@ -731,7 +736,9 @@ START_TEST(test_file_source_json_blocks) {
     if (k % 50 == 7) wr_buf_printf(&text, "{\"id\":%d,\"s\":oops}\n", k);
     if (k % 61 == 3) wr_buf_puts(&text, "\n");
     wr_buf_printf(&text, "{\"pad\":[%d,{\"x\":\"}\"}],\"s\":\"%s\",\"id\":%d}%s", k, s, k,
-                  k == N - 1 ? "" : k % 5 ? "\n" : "\r\n");
+                  k == N - 1 ? ""
+                  : k % 5    ? "\n"
+                             : "\r\n");
   }
   const char *path = put_file("in.jsonl", text.p, text.n, false);
   static const size_t blocks[] = {1, 3, 7, 64, 1000, 0};
@@ -918,6 +925,41 @@ START_TEST(test_file_source_errors) {
 }
 END_TEST
 
+START_TEST(test_file_source_bad_only) {
+  tmp_setup();
+  wr_buf text;
+  wr_buf_init(&text);
+  for (int k = 0; k < 100; k++) wr_buf_puts(&text, "{oops}\n");
+  char path[256];
+  snprintf(path, sizeof path, "%s", put_file("bad.jsonl", text.p, text.n, false));
+  wr_qctx ctx;
+  reports rp;
+  ctx_init(&ctx, &rp);
+  wr_source_spec spec = {"s", "json", path, false, 2, src_names, src_types, 16};
+  wr_err err;
+  wr_err_clear(&err);
+  wr_source *src = wr_file_source_new(&ctx, &spec, &err);
+  ck_assert_msg(src != NULL, "%s", err.msg);
+  wr_batch *b = wr_batch_new(2, src_types, 16);
+  int64_t ids[16];
+  int n, calls = 1;
+  /* a call gives up after a few reads without a row */
+  ck_assert_int_eq(next_ids(src, b, ids, &n), WR_SRC_READY);
+  ck_assert_int_eq(n, 0);
+  ck_assert_int_gt(rp.n, 0);
+  ck_assert_int_lt(rp.n, 100);
+  while (next_ids(src, b, ids, &n) != WR_SRC_EOF) calls++;
+  ck_assert_int_gt(calls, 3);
+  ck_assert_uint_eq(ctx.stats.bad_records, 100);
+  ck_assert_uint_eq(ctx.stats.rows_in, 0);
+  wr_batch_free(b);
+  wr_source_free(src);
+  wr_arena_free(&ctx.arena);
+  wr_buf_free(&text);
+  tmp_teardown();
+}
+END_TEST
+
 START_TEST(test_fd_source) {
   int fds[2];
   ck_assert_int_eq(pipe(fds), 0);
@@ -989,16 +1031,18 @@ START_TEST(test_json_encode) {
                       vint(WEIR_TIMESTAMP, 1704067201123LL),
                       vint(WEIR_INTERVAL, 1500)};
   wr_encoder_row(e, WEIR_OP_UPDATE_BEFORE, row, &out);
-  ck_assert_str_eq(out.p,
-                   "{\"op\":\"-U\",\"b\":true,\"i\":-5,\"l\":9223372036854775807,\"d\":0.1,"
-                   "\"s\":\"q\\\"\\\\\\n\\u0001\xc3\xa9\x7f/\\t\",\"ts\":\"2024-01-01 00:00:01.123\","
-                   "\"iv\":1500}\n");
+  ck_assert_str_eq(
+      out.p,
+      "{\"op\":\"-U\",\"b\":true,\"i\":-5,\"l\":9223372036854775807,\"d\":0.1,"
+      "\"s\":\"q\\\"\\\\\\n\\u0001\xc3\xa9\x7f/\\t\",\"ts\":\"2024-01-01 00:00:01.123\","
+      "\"iv\":1500}\n");
   wr_buf_reset(&out);
   weir_value nulls[NALL];
   for (int c = 0; c < NALL; c++) nulls[c] = vnull(all_types[c]);
   wr_encoder_row(e, WEIR_OP_DELETE, nulls, &out);
-  ck_assert_str_eq(out.p, "{\"op\":\"-D\",\"b\":null,\"i\":null,\"l\":null,\"d\":null,\"s\":null,"
-                          "\"ts\":null,\"iv\":null}\n");
+  ck_assert_str_eq(out.p,
+                   "{\"op\":\"-D\",\"b\":null,\"i\":null,\"l\":null,\"d\":null,\"s\":null,"
+                   "\"ts\":null,\"iv\":null}\n");
   wr_buf_reset(&out);
   wr_encoder_header(e, &out); /* nothing for JSON */
   ck_assert_uint_eq(out.n, 0);
@@ -1008,9 +1052,13 @@ START_TEST(test_json_encode) {
   const char *odd[] = {"we\"ird\n", "t"};
   const weir_type odd_types[] = {WEIR_TEXT, WEIR_TEXT};
   e = enc_new(WR_FORMAT_JSON, 2, odd, odd_types, 0);
-  weir_value r2[] = {vtext("a\xff" "b\xc3", 4), vtext("\xe2\x80\xa8\xf0\x9f\x98\x80", 7)};
+  weir_value r2[] = {vtext("a\xff"
+                           "b\xc3",
+                           4),
+                     vtext("\xe2\x80\xa8\xf0\x9f\x98\x80", 7)};
   wr_encoder_row(e, WEIR_OP_INSERT, r2, &out);
-  ck_assert_str_eq(out.p, "{\"we\\\"ird\\n\":\"a\\ufffdb\\ufffd\",\"t\":\"\xe2\x80\xa8\xf0\x9f\x98\x80\"}\n");
+  ck_assert_str_eq(
+      out.p, "{\"we\\\"ird\\n\":\"a\\ufffdb\\ufffd\",\"t\":\"\xe2\x80\xa8\xf0\x9f\x98\x80\"}\n");
   wr_encoder_free(e);
   wr_buf_free(&out);
 }
@@ -1078,11 +1126,13 @@ START_TEST(test_csv_encode) {
   wr_encoder_row(e, WEIR_OP_INSERT, r1, &out);
   weir_value r2[] = {vtext("say \"x\"", 7), vnull(WEIR_BIGINT), vnull(WEIR_TIMESTAMP), vdbl(NAN)};
   wr_encoder_row(e, WEIR_OP_UPDATE_BEFORE, r2, &out);
-  weir_value r3[] = {vtext("", 0), vint(WEIR_BIGINT, -3), vint(WEIR_TIMESTAMP, -1), vdbl(-INFINITY)};
+  weir_value r3[] = {vtext("", 0), vint(WEIR_BIGINT, -3), vint(WEIR_TIMESTAMP, -1),
+                     vdbl(-INFINITY)};
   wr_encoder_row(e, WEIR_OP_UPDATE_AFTER, r3, &out);
   weir_value r4[] = {vtext("l1\nl2\r", 6), vnull(WEIR_BIGINT), vnull(WEIR_TIMESTAMP), vdbl(1e22)};
   wr_encoder_row(e, WEIR_OP_DELETE, r4, &out);
-  weir_value r5[] = {vnull(WEIR_TEXT), vint(WEIR_BIGINT, 0), vnull(WEIR_TIMESTAMP), vnull(WEIR_DOUBLE)};
+  weir_value r5[] = {vnull(WEIR_TEXT), vint(WEIR_BIGINT, 0), vnull(WEIR_TIMESTAMP),
+                     vnull(WEIR_DOUBLE)};
   wr_encoder_row(e, WEIR_OP_INSERT, r5, &out);
   ck_assert_str_eq(out.p,
                    "op,name,qty,ts,d\n"
@@ -1151,8 +1201,9 @@ START_TEST(test_csv_round_trip) {
     x ^= x << 13, x ^= x >> 7, x ^= x << 17;
     static const char alphabet[] = "ab,\"\n\r x\xc3\xa9";
     lens[r] = x % 12;
-    for (size_t k = 0; k < lens[r]; k++) texts[r][k] = alphabet[(x >> (4 + 3 * k)) % (sizeof alphabet - 1)];
-    tnull[r] = r > 0 && lens[r] == 0 && (x & 1); /* keep row 0 non-empty: one-column NULL rows are blank lines */
+    for (size_t k = 0; k < lens[r]; k++)
+      texts[r][k] = alphabet[(x >> (4 + 3 * k)) % (sizeof alphabet - 1)];
+    tnull[r] = lens[r] == 0 && (x & 1);
     ints[r] = (int64_t)x;
     dbls[r] = (double)(int64_t)(x >> 11) / 1024.0;
     weir_value row[] = {tnull[r] ? vnull(WEIR_TEXT) : vtext(texts[r], lens[r]),
@@ -1249,9 +1300,12 @@ static void gen_string(rng *r, wr_buf *o, bool allow_nul) {
         put_u_escape(r, o, c);
     } else {
       unsigned cp;
-      if (cls == 6) cp = 0x80 + (unsigned)rint_n(r, 0x780);
-      else if (cls == 7) cp = 0x800 + (unsigned)rint_n(r, 0xF800);
-      else cp = 0x10000 + (unsigned)rint_n(r, 0x100000);
+      if (cls == 6)
+        cp = 0x80 + (unsigned)rint_n(r, 0x780);
+      else if (cls == 7)
+        cp = 0x800 + (unsigned)rint_n(r, 0xF800);
+      else
+        cp = 0x10000 + (unsigned)rint_n(r, 0x100000);
       if (cp >= 0xD800 && cp <= 0xDFFF) cp = 0xE000;
       if (esc && cp >= 0x10000) {
         put_u_escape(r, o, 0xD800 + ((cp - 0x10000) >> 10));
@@ -1277,12 +1331,14 @@ static void gen_double(rng *r, wr_buf *o) {
       wr_buf_printf(o, "%.17g", d);
       break;
     }
-    case 1: wr_buf_printf(o, "%d.%0*d", rint_n(r, 100000) - 50000, 1 + rint_n(r, 6), rint_n(r, 1000)); break;
+    case 1:
+      wr_buf_printf(o, "%d.%0*d", rint_n(r, 100000) - 50000, 1 + rint_n(r, 6), rint_n(r, 1000));
+      break;
     case 2:
       wr_buf_printf(o, "%s%d", rint_n(r, 2) ? "-" : "", rint_n(r, 10));
       if (rint_n(r, 2)) wr_buf_printf(o, ".%d", rint_n(r, 1000000));
-      wr_buf_printf(o, "%c%s%d", rint_n(r, 2) ? 'e' : 'E', rint_n(r, 2) ? "-" : (rint_n(r, 2) ? "+" : ""),
-                    rint_n(r, 300));
+      wr_buf_printf(o, "%c%s%d", rint_n(r, 2) ? 'e' : 'E',
+                    rint_n(r, 2) ? "-" : (rint_n(r, 2) ? "+" : ""), rint_n(r, 300));
       break;
     default: wr_buf_printf(o, "%lld", (long long)(int64_t)rnd(r)); break;
   }
@@ -1431,7 +1487,8 @@ static void compare_with_jansson(const wr_batch *b, int row, json_t *root, int64
       case WEIR_DOUBLE: {
         double want = json_is_real(jv) ? json_real_value(jv) : (double)json_integer_value(jv);
         double got = f64(b, c, row);
-        ck_assert_msg(memcmp(&got, &want, sizeof got) == 0, "double %a != %a in %s", got, want, line);
+        ck_assert_msg(memcmp(&got, &want, sizeof got) == 0, "double %a != %a in %s", got, want,
+                      line);
         break;
       }
       case WEIR_TEXT: {
@@ -1473,6 +1530,34 @@ START_TEST(test_json_vs_jansson_values) {
 }
 END_TEST
 
+START_TEST(test_json_depth_limit_as_jansson) {
+  const char *names[] = {"x"};
+  const weir_type types[] = {WEIR_TEXT};
+  wr_decoder *d = dec_new(WR_FORMAT_JSON, 1, names, types, 0);
+  wr_batch *b = wr_batch_new(1, types, 1);
+  for (int field = 0; field < 2; field++) {
+    for (int depth = WR_JSON_MAX_DEPTH - 3; depth <= WR_JSON_MAX_DEPTH + 1; depth++) {
+      wr_buf line;
+      wr_buf_init(&line);
+      wr_buf_puts(&line, field ? "{\"x\":" : "{\"y\":");
+      for (int k = 0; k < depth; k++) wr_buf_puts(&line, k % 2 ? "{\"k\":" : "[");
+      wr_buf_puts(&line, "1");
+      for (int k = depth - 1; k >= 0; k--) wr_buf_putc(&line, k % 2 ? '}' : ']');
+      wr_buf_putc(&line, '}');
+      json_error_t jerr;
+      json_t *root = json_loadb(line.p, line.n, 0, &jerr);
+      bool weir_ok = wr_decoder_row(d, line.p, line.n, b, 0) == WR_DEC_OK;
+      ck_assert_msg(weir_ok == (root != NULL), "depth %d: weir %d, jansson %d", depth, weir_ok,
+                    root != NULL);
+      json_decref(root);
+      wr_buf_free(&line);
+    }
+  }
+  wr_batch_free(b);
+  wr_decoder_free(d);
+}
+END_TEST
+
 /* Changes a valid line: truncation, byte edits, or another JSON value. */
 static void mutate(rng *r, wr_buf *o) {
   static const char bytes[] = "{}[]\":,\\ 0123456789-+.eEtrufalsnu\x01\x7f\xff\xc3\xa9\xed";
@@ -1480,7 +1565,9 @@ static void mutate(rng *r, wr_buf *o) {
     size_t at = o->n ? (size_t)rint_n(r, (int)o->n) : 0;
     switch (rint_n(r, 5)) {
       case 0: o->n = at; break;
-      case 1: if (o->n) o->p[at] = bytes[rint_n(r, (int)sizeof bytes - 1)]; break;
+      case 1:
+        if (o->n) o->p[at] = bytes[rint_n(r, (int)sizeof bytes - 1)];
+        break;
       case 2:
         if (o->n) {
           memmove(o->p + at, o->p + at + 1, o->n - at - 1);
@@ -1561,6 +1648,7 @@ static Suite *formats_suite(void) {
   tcase_add_test(tc, test_file_source_csv_blocks);
   tcase_add_test(tc, test_file_source_follow);
   tcase_add_test(tc, test_file_source_errors);
+  tcase_add_test(tc, test_file_source_bad_only);
   tcase_add_test(tc, test_fd_source);
   suite_add_tcase(s, tc);
   tc = tcase_create("encoders");
@@ -1574,6 +1662,7 @@ static Suite *formats_suite(void) {
   tcase_set_timeout(tc, 300);
   tcase_add_test(tc, test_json_vs_jansson_values);
   tcase_add_test(tc, test_json_vs_jansson_validity);
+  tcase_add_test(tc, test_json_depth_limit_as_jansson);
   suite_add_tcase(s, tc);
   return s;
 }

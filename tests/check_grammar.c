@@ -1174,6 +1174,15 @@ START_TEST(test_syntax_errors) {
                    "SELECT * FROM t WINDOW TUMBLING (SIZE 1 MINUTE) WINDOW HOPPING (SIZE 1 "
                    "MINUTE, ADVANCE BY 1 MINUTE)\n"
                    "                                                ^");
+  ck_assert_ptr_nonnull(strstr(parse_err("SELECT * FROM t WINDOW TUMBLING (SIZE 1 MINUTE, "
+                                         "GRACE PERIOD 1 SECOND, GRACE PERIOD 2 SECONDS)", NULL),
+                               "GRACE PERIOD given twice at line 1, column 85"));
+  ck_assert_ptr_nonnull(strstr(parse_err("CREATE STREAM s (a INT, WATERMARK FOR a AS a, "
+                                         "WATERMARK FOR a AS a - 1)", NULL),
+                               "only one WATERMARK is allowed at line 1, column 61"));
+  ck_assert_ptr_nonnull(strstr(parse_err("CREATE TABLE s (a INT, PRIMARY KEY (a), PRIMARY KEY (a))",
+                                         NULL),
+                               "only one PRIMARY KEY clause is allowed at line 1, column 41"));
   /* a hopping window needs ADVANCE BY */
   ck_assert_ptr_nonnull(strstr(parse_err("SELECT * FROM t WINDOW HOPPING (SIZE 1 MINUTE)", NULL),
                                "near \")\": syntax error at line 1, column 46"));
@@ -1301,6 +1310,33 @@ START_TEST(test_deep_nesting) {
   /* moderate nesting is fine */
   ast_expr *e = E("((((((((((((((((((((1))))))))))))))))))))");
   assert_literal(e, AST_INT, "1");
+  ck_assert_int_eq(e->height, 1);
+}
+END_TEST
+
+/* Left-associative chains do not grow the parser's stack; their height is
+ * limited so that recursive walks of the tree stay bounded. */
+START_TEST(test_tree_height) {
+  ck_assert_int_eq(E("a + b * c")->height, 3);
+  ck_assert_int_eq(E("f(a, g(b + 1))")->height, 4);
+  ck_assert_int_eq(E("SUM(x) OVER (ORDER BY a + b)")->height, 3);
+
+  wr_buf b;
+  wr_buf_init(&b);
+  wr_buf_puts(&b, "SELECT x");
+  for (int i = 1; i < AST_MAX_HEIGHT / 2; i++) wr_buf_puts(&b, " + x");
+  ast_expr *e = E(b.p + 7);  /* AST_MAX_HEIGHT / 2 levels: accepted */
+  ck_assert_int_eq(e->height, AST_MAX_HEIGHT / 2);
+  ck_assert_uint_eq(strlen(P(e)), b.n - 7);
+  for (int i = 0; i < AST_MAX_HEIGHT; i++) wr_buf_puts(&b, " OR x = 1");
+  ck_assert_ptr_nonnull(strstr(parse_err(b.p, NULL),
+                               "expression nested too deeply (more than 1000 levels)"));
+
+  wr_buf_reset(&b);
+  wr_buf_puts(&b, "SELECT * FROM t0");
+  for (int i = 1; i <= AST_MAX_HEIGHT; i++) wr_buf_printf(&b, ", t%d", i);
+  ck_assert_ptr_nonnull(strstr(parse_err(b.p, NULL), "too many tables in one FROM"));
+  wr_buf_free(&b);
 }
 END_TEST
 
@@ -1378,6 +1414,7 @@ static Suite *grammar_suite(void) {
   tcase_add_test(tc, test_type_errors);
   tcase_add_test(tc, test_error_positions);
   tcase_add_test(tc, test_deep_nesting);
+  tcase_add_test(tc, test_tree_height);
   tcase_add_test(tc, test_sql_complete);
   suite_add_tcase(s, tc);
   return s;

@@ -289,6 +289,19 @@ START_TEST(name_errors) {
              "unknown EXTRACT field: FORTNIGHT", "EXTRACT");
   plan_fails("SELECT LOWER(channel, 1) FROM bids", WEIR_ESEMANTIC, "LOWER takes 1 argument",
              "LOWER");
+  plan_fails("SELECT CURRENT_TIMESTAMP FROM bids", WEIR_EUNSUPPORTED,
+             "not supported yet: function CURRENT_TIMESTAMP", "CURRENT_TIMESTAMP");
+
+  /* positions on later lines */
+  plan_fails("SELECT auction,\n  nope\nFROM bids", WEIR_ESEMANTIC, "unknown column \"nope\"",
+             NULL);
+  assert_has(err.msg, "line 2, column 3");
+  assert_has(err.msg, "\n  nope\n  ^");
+
+  /* errors inside a view point into the view's text */
+  ck_assert_int_eq(wr_catalog_drop(cat, "bids", &err), WEIR_OK);
+  plan_fails("SELECT * FROM big", WEIR_ESEMANTIC, "unknown stream \"bids\"", NULL);
+  assert_has(err.msg, "view big:1:");
 }
 END_TEST
 
@@ -689,6 +702,9 @@ START_TEST(create_stream) {
 
   ddl_ok("CREATE STREAM mem (a INT)");
   ddl_ok("CREATE STREAM mem2 (a INT) WITH (connector = 'none', format = 'json')");
+  const wr_relation *m2 = wr_catalog_find(cat, "mem2", 4);
+  ck_assert_ptr_null(wr_relation_option(m2, "connector"));
+  ck_assert_str_eq(wr_relation_option(m2, "format"), "json");
   ddl_ok("CREATE STREAM input (a INT) WITH (connector = 'stdin', format = 'json')");
 }
 END_TEST
@@ -701,7 +717,8 @@ START_TEST(create_stream_errors) {
   ddl_fails("CREATE STREAM s (a INT, WATERMARK FOR a AS a)", WEIR_ESEMANTIC,
             "WATERMARK column \"a\" must be TIMESTAMP, not INT", NULL);
   ddl_fails("CREATE STREAM s (t TIMESTAMP, WATERMARK FOR t AS t + INTERVAL '1' SECOND)",
-            WEIR_ESEMANTIC, "WATERMARK expression must be `t` or `t - INTERVAL …`", "t + INTERVAL");
+            WEIR_ESEMANTIC, "WATERMARK expression must be `t` or `t - INTERVAL …`",
+            "t + INTERVAL");
   ddl_fails("CREATE STREAM s (t TIMESTAMP, WATERMARK FOR t AS t - INTERVAL '-1' SECOND)",
             WEIR_ESEMANTIC, "WATERMARK delay must not be negative", "INTERVAL");
   ddl_fails("CREATE STREAM s (t TIMESTAMP, WATERMARK FOR t AS t - 5)", WEIR_ESEMANTIC,
@@ -818,8 +835,8 @@ static void insert_fails(const char *sql, weir_status code, const char *msg, con
 
 START_TEST(insert_errors) {
   ddl_ok("CREATE STREAM mem (a INT, b TEXT)");
-  insert_fails("INSERT INTO mem VALUES (1)", WEIR_ESEMANTIC, "INSERT row 1 has 1 values for 2 columns",
-               "1)");
+  insert_fails("INSERT INTO mem VALUES (1)", WEIR_ESEMANTIC,
+               "INSERT row 1 has 1 values for 2 columns", "1)");
   insert_fails("INSERT INTO mem (a, zz) VALUES (1, 2)", WEIR_ESEMANTIC,
                "unknown column \"zz\" in stream \"mem\"", "zz");
   insert_fails("INSERT INTO mem (a, a) VALUES (1, 2)", WEIR_ESEMANTIC, "column \"a\" listed twice",
@@ -842,25 +859,27 @@ END_TEST
 
 /* ---- running plans ------------------------------------------------------ */
 
+#define MAXC 12
+
 typedef struct collected {
   int n;
   uint64_t state_after_batch, state_at_end;
   weir_op ops[64];
-  int64_t v[64][6];     /* integer-like values, or -1 for NULL */
-  char text[64][16];    /* first TEXT column */
+  int64_t v[64][MAXC];     /* integer-like values (DOUBLE * 1000), -1 for NULL */
+  char text[64][MAXC][16]; /* TEXT values */
 } collected;
 
 static int on_row(void *ud, weir_op op, const weir_value *vals, int ncol) {
   collected *c = ud;
   ck_assert_int_lt(c->n, 64);
   c->ops[c->n] = op;
-  c->text[c->n][0] = 0;
-  for (int i = 0; i < ncol && i < 6; i++) {
+  for (int i = 0; i < ncol && i < MAXC; i++) {
     const weir_value *v = &vals[i];
+    c->text[c->n][i][0] = 0;
     if (v->is_null) {
       c->v[c->n][i] = -1;
     } else if (v->type == WEIR_TEXT) {
-      snprintf(c->text[c->n], sizeof c->text[c->n], "%.*s", (int)v->v.s.n, v->v.s.p);
+      snprintf(c->text[c->n][i], sizeof c->text[c->n][i], "%.*s", (int)v->v.s.n, v->v.s.p);
       c->v[c->n][i] = 0;
     } else if (v->type == WEIR_DOUBLE) {
       c->v[c->n][i] = (int64_t)(v->v.d * 1000);
@@ -906,8 +925,9 @@ static wr_batch *bids_batch(const wr_plan *p, const bid *rows, int n) {
   return b;
 }
 
-/* Plans sql, pushes the rows in one batch then the final watermark. */
-static void run(const char *sql, const bid *rows, int n, collected *out) {
+/* Plans sql, pushes the rows in batches of `per_batch` rows (0: one batch)
+ * then the final watermark. */
+static void run_batches(const char *sql, const bid *rows, int n, int per_batch, collected *out) {
   wr_plan *p = plan_ok(sql);
   wr_qctx ctx = {.query_name = "q"};
   wr_arena_init(&ctx.arena, 0);
@@ -917,15 +937,22 @@ static void run(const char *sql, const bid *rows, int n, collected *out) {
   ck_assert_msg(wr_plan_instantiate(p, &ctx, &cb, &ops, &err) == WEIR_OK, "%s", err.msg);
   ck_assert_int_eq(ops.nentries, 1);
   wr_op *entry = ops.entries[0];
-  wr_batch *b = bids_batch(p, rows, n);
-  ck_assert_msg(entry->vt->batch(entry, 0, b, &err) == WEIR_OK, "%s", err.msg);
+  if (per_batch <= 0) per_batch = n;
+  for (int at = 0; at < n; at += per_batch) {
+    wr_batch *b = bids_batch(p, rows + at, n - at < per_batch ? n - at : per_batch);
+    ck_assert_msg(entry->vt->batch(entry, 0, b, &err) == WEIR_OK, "%s", err.msg);
+    wr_batch_free(b);
+  }
   out->state_after_batch = wr_plan_ops_state_size(&ops);
   ck_assert_msg(entry->vt->watermark(entry, 0, WR_WM_END, &err) == WEIR_OK, "%s", err.msg);
   out->state_at_end = wr_plan_ops_state_size(&ops);
-  wr_batch_free(b);
   wr_plan_ops_free(&ops);
   wr_arena_free(&ctx.arena);
   wr_plan_free(p);
+}
+
+static void run(const char *sql, const bid *rows, int n, collected *out) {
+  run_batches(sql, rows, n, 0, out);
 }
 
 static const bid sample[] = {
@@ -942,11 +969,43 @@ START_TEST(run_filter_project) {
   ck_assert_int_eq(c.n, 3);
   ck_assert_int_eq(c.v[0][0], 1);
   ck_assert_int_eq(c.v[0][1], 200);
-  ck_assert_str_eq(c.text[0], "WEB");
+  ck_assert_str_eq(c.text[0][2], "WEB");
   ck_assert_int_eq(c.v[1][1], 600);
   ck_assert_int_eq(c.v[2][0], 2);
   ck_assert_int_eq(c.v[2][1], 100);
   for (int i = 0; i < c.n; i++) ck_assert_int_eq(c.ops[i], WEIR_OP_INSERT);
+}
+END_TEST
+
+START_TEST(run_expressions) {
+  collected c;
+  run("SELECT price BETWEEN 50 AND 150, channel LIKE 'w%', auction IN (1, 3), "
+      "CASE WHEN price > 50 THEN 'hi' ELSE 'lo' END, SUBSTRING(UPPER(channel) FROM 2), "
+      "TRIM(BOTH 'w' FROM channel), EXTRACT(SECOND FROM ts), COALESCE(NULLIF(bidder, 10), -1), "
+      "price IS DISTINCT FROM bidder, (ts + INTERVAL '1' MINUTE) - ts, "
+      "CAST(price AS DOUBLE) / 8, LENGTH(channel || '!') FROM bids WHERE auction = 1",
+      sample, NSAMPLE, &c);
+  ck_assert_int_eq(c.n, 3);
+  /* first row: auction 1, bidder 10, price 100, channel web, ts 1 s */
+  ck_assert_int_eq(c.v[0][0], 1);
+  ck_assert_int_eq(c.v[0][1], 1);
+  ck_assert_int_eq(c.v[0][2], 1);
+  ck_assert_str_eq(c.text[0][3], "hi");
+  ck_assert_str_eq(c.text[0][4], "EB");
+  ck_assert_str_eq(c.text[0][5], "eb");
+  ck_assert_int_eq(c.v[0][6], 1);
+  ck_assert_int_eq(c.v[0][7], -1);
+  ck_assert_int_eq(c.v[0][8], 1);
+  ck_assert_int_eq(c.v[0][9], 60000);
+  ck_assert_int_eq(c.v[0][10], 12500);
+  ck_assert_int_eq(c.v[0][11], 4);
+  /* third row: bidder 11, price 20, channel app, ts 15 s */
+  ck_assert_int_eq(c.v[2][0], 0);
+  ck_assert_int_eq(c.v[2][1], 0);
+  ck_assert_str_eq(c.text[2][3], "lo");
+  ck_assert_str_eq(c.text[2][5], "app");
+  ck_assert_int_eq(c.v[2][6], 15);
+  ck_assert_int_eq(c.v[2][7], 11);
 }
 END_TEST
 
@@ -989,13 +1048,33 @@ START_TEST(run_changelog_and_distinct) {
   ck_assert_int_eq(c.n, 2);
   for (int i = 0; i < c.n; i++) {
     ck_assert_int_eq(c.ops[i], WEIR_OP_INSERT);
-    if (strcmp(c.text[i], "web") == 0)
+    if (strcmp(c.text[i][0], "web") == 0)
       ck_assert_int_eq(c.v[i][1], 4);
     else
       ck_assert_int_eq(c.v[i][1], 2);
   }
   run("SELECT DISTINCT bidder FROM bids", sample, NSAMPLE, &c);
   ck_assert_int_eq(c.n, 3);
+  for (int i = 0; i < c.n; i++) ck_assert_int_eq(c.ops[i], WEIR_OP_INSERT);
+
+  /* row by row, the counts update: -U old, +U new */
+  run_batches("SELECT channel, COUNT(*) AS n FROM bids GROUP BY channel", sample, NSAMPLE, 1, &c);
+  ck_assert_int_eq(c.n, 10);
+  ck_assert_int_eq(c.ops[2], WEIR_OP_UPDATE_BEFORE);
+  ck_assert_int_eq(c.v[2][1], 1);
+  ck_assert_int_eq(c.ops[3], WEIR_OP_UPDATE_AFTER);
+  ck_assert_int_eq(c.v[3][1], 2);
+  ck_assert_str_eq(c.text[9][0], "web");
+  ck_assert_int_eq(c.v[9][1], 4);
+
+  /* an aggregate over that changelog retracts what it replaces */
+  run_batches("SELECT SUM(n) AS total, COUNT(*) AS groups FROM "
+              "(SELECT channel, COUNT(*) AS n FROM bids GROUP BY channel) t",
+              sample, NSAMPLE, 1, &c);
+  ck_assert_int_ge(c.n, 1);
+  ck_assert_int_eq(c.ops[c.n - 1], c.n == 1 ? WEIR_OP_INSERT : WEIR_OP_UPDATE_AFTER);
+  ck_assert_int_eq(c.v[c.n - 1][0], 6);
+  ck_assert_int_eq(c.v[c.n - 1][1], 2);
 }
 END_TEST
 
@@ -1040,6 +1119,7 @@ static Suite *planner_suite(void) {
   tcase_add_test(tc, insert_values);
   tcase_add_test(tc, insert_errors);
   tcase_add_test(tc, run_filter_project);
+  tcase_add_test(tc, run_expressions);
   tcase_add_test(tc, run_tumbling_window);
   tcase_add_test(tc, run_changelog_and_distinct);
   tcase_add_test(tc, run_tvf_rows);

@@ -155,7 +155,7 @@ static bool materialise(const lines *log, lines *out) {
     free(out->v[k]);
     out->v[k] = out->v[--out->n];
   }
-  qsort(out->v, (size_t)out->n, sizeof(char *), cmp_str);
+  if (out->n) qsort(out->v, (size_t)out->n, sizeof(char *), cmp_str);
   return true;
 }
 
@@ -196,8 +196,8 @@ static void compare_rows(runner *r, int line, const collect *c, const lines *exp
     for (int i = 0; i < c->rows.n; i++) lines_add(&got, c->rows.v[i], strlen(c->rows.v[i]));
     for (int i = 0; i < expect->n; i++) lines_add(&want, expect->v[i], strlen(expect->v[i]));
     if (rowsort) {
-      qsort(got.v, (size_t)got.n, sizeof(char *), cmp_str);
-      qsort(want.v, (size_t)want.n, sizeof(char *), cmp_str);
+      if (got.n) qsort(got.v, (size_t)got.n, sizeof(char *), cmp_str);
+      if (want.n) qsort(want.v, (size_t)want.n, sizeof(char *), cmp_str);
     }
   }
   r->checks++;
