@@ -20,7 +20,8 @@ typedef struct wr_err {
 
 void wr_err_clear(wr_err *e);
 /* Records code and a printf-style message unless an error is already set;
- * returns code so that callers can write `return wr_err_set(e, ...)`. */
+ * returns the code of the recorded error (the first one), so that callers
+ * can write `return wr_err_set(e, ...)` and stay consistent with e->msg. */
 weir_status wr_err_set(wr_err *e, weir_status code, const char *fmt, ...)
 #if defined(__GNUC__)
     __attribute__((format(printf, 3, 4)))

@@ -52,7 +52,13 @@
  *                         does not convert ('abc' AS INT) becomes NULL and is
  *                         reported as a bad record through the query context.
  * Every function except IS_NULL, IS_NOT_NULL, AND, OR, COALESCE, CASE, IN
- * returns NULL when an argument is NULL.
+ * and NULLIF (NULLIF(1, NULL) is 1, as the SQL standard says) returns NULL
+ * when an argument is NULL.
+ *
+ * Text results may be slices of the input batch's strings (COALESCE, CASE,
+ * SUBSTRING, TRIM pass them through), so an output batch must not outlive
+ * its input. A program keeps registers between calls: one program must not
+ * be evaluated by two threads at once.
  */
 #ifndef WR_EXPR_H
 #define WR_EXPR_H

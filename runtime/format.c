@@ -27,11 +27,12 @@
 #include "../common/timefmt.h"
 
 weir_status wr_format_from_name(const char *name, wr_format *out, wr_err *err) {
-  if (name && strcasecmp(name, "json") == 0) {
+  wr_str s = {name, name ? (uint32_t)strlen(name) : 0};
+  if (wr_str_ieq(s, "json")) {
     *out = WR_FORMAT_JSON;
     return WEIR_OK;
   }
-  if (name && strcasecmp(name, "csv") == 0) {
+  if (wr_str_ieq(s, "csv")) {
     *out = WR_FORMAT_CSV;
     return WEIR_OK;
   }
@@ -223,7 +224,6 @@ void wr_dec_show(char *out, size_t cap, const char *s, size_t n, bool quote) {
   if (quote && o + 1 < cap) out[o++] = '"';
   out[o] = 0;
 }
-
 
 static const char *type_word(weir_type t) {
   return t == WEIR_TIMESTAMP ? "TIMESTAMP" : wr_type_name(t);

@@ -1,7 +1,7 @@
 /*
  * sqltest.c — the SQL golden-test runner.
  *
- * A case file (tests/sql/*.test) reads like SQLite's and sqllogictest's
+ * A case file (tests/sql/NAME.test) reads like SQLite's and sqllogictest's
  * tests: records separated by blank lines, each a directive line followed
  * by SQL and, for queries, the expected rows after a "----" line:
  *
