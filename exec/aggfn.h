@@ -30,8 +30,6 @@ weir_status wr_agg_check(const wr_agg_call *c, int ninput, const weir_type *inpu
                          wr_err *err);
 /* Bytes of state (a multiple of 8). */
 size_t wr_agg_state_size(const wr_agg_call *c);
-/* SQL name of the function ("COUNT", "SUM", ...). */
-const char *wr_agg_name(wr_aggfn fn);
 
 /* Folds rows r_k = sel ? sel[k] : k (k < n) of b into the states at
  * st[k] + off. sign (per batch row, or NULL for all +1) is -1 for rows that

@@ -46,6 +46,9 @@ typedef enum wr_aggfn {
   WR_AGG_AVG          /* numeric -> DOUBLE */
 } wr_aggfn;
 
+/* SQL name of an aggregate function ("COUNT", "SUM", ...). */
+const char *wr_agg_name(wr_aggfn fn);
+
 typedef struct wr_agg_call {
   wr_aggfn fn;
   int arg;            /* input column, -1 for COUNT(*) */

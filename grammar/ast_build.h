@@ -1,7 +1,7 @@
 /*
  * ast_build.h — private to grammar/: the parse state and the constructors
  * that the grammar actions of parse.y call (implemented in ast.c and
- * ast_select.c; the wr_pstate_* hooks in parser.c).
+ * ast_select.c; the wr_pstate_* hooks in tokenize.c).
  *
  * Every node comes from the parse arena. Constructors return NULL once an
  * error is recorded in the parse state (out of memory, or an invalid type
@@ -18,7 +18,7 @@
 #define WR_AST_BUILD_H
 
 #include "ast.h"
-#include "lexer.h"
+#include "token.h"
 
 typedef struct wr_pstate {
   wr_arena *a;           /* where the tree goes */
@@ -53,7 +53,7 @@ enum { AST_COL_NOT_NULL = 1, AST_COL_PRIMARY_KEY = 2 };
 /* Suffixes of a type name. */
 enum { AST_TSUF_NONE, AST_TSUF_PRECISION, AST_TSUF_WITHOUT_TZ, AST_TSUF_LOCAL_TZ };
 
-/* Implemented in parser.c: appends a finished statement. */
+/* Implemented in tokenize.c: appends a finished statement. */
 void wr_pstate_add_stmt(wr_pstate *p, ast_stmt *s);
 /* Records `near "<token>": syntax error` (or "incomplete input" when the
  * parser fails on the ';' supplied after the text). */

@@ -7,7 +7,7 @@
  */
 #include "complete.h"
 
-#include "lexer.h"
+#include "token.h"
 #include "parse.h"
 
 bool wr_sql_complete(const char *sql, size_t len) {

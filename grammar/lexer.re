@@ -14,7 +14,7 @@
  * and block comments are skipped here. The token codes come from parse.h,
  * which lemon generates from parse.y.
  */
-#include "lexer.h"
+#include "token.h"
 
 #include "parse.h"
 

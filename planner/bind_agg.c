@@ -172,18 +172,6 @@ static weir_type agg_type(wr_aggfn fn, weir_type t) {
   return WEIR_NULL;
 }
 
-static const char *agg_name(wr_aggfn fn) {
-  switch (fn) {
-    case WR_AGG_COUNT_STAR:
-    case WR_AGG_COUNT: return "COUNT";
-    case WR_AGG_SUM: return "SUM";
-    case WR_AGG_MIN: return "MIN";
-    case WR_AGG_MAX: return "MAX";
-    case WR_AGG_AVG: return "AVG";
-  }
-  return "?";
-}
-
 wr_expr *wr_bind_agg(wr_binder *b, const ast_expr *e) {
   wr_aggctx *g = b->agg;
   wr_pctx *pc = b->pc;
@@ -203,7 +191,7 @@ wr_expr *wr_bind_agg(wr_binder *b, const ast_expr *e) {
     return NULL;
   }
   if (e->distinct) {
-    snprintf(what, sizeof what, "%s(DISTINCT …)", agg_name(fn));
+    snprintf(what, sizeof what, "%s(DISTINCT …)", wr_agg_name(fn));
     wr_unsupported(pc, e->off, what);
     return NULL;
   }
@@ -214,11 +202,11 @@ wr_expr *wr_bind_agg(wr_binder *b, const ast_expr *e) {
   }
   int nargs = e->args ? e->args->n : 0;
   if (e->star && fn != WR_AGG_COUNT) {
-    wr_perr(pc, WEIR_ESEMANTIC, e->off, "%s(*) is not allowed", agg_name(fn));
+    wr_perr(pc, WEIR_ESEMANTIC, e->off, "%s(*) is not allowed", wr_agg_name(fn));
     return NULL;
   }
   if (!e->star && nargs != 1) {
-    wr_perr(pc, WEIR_ESEMANTIC, e->off, "%s takes exactly one argument", agg_name(fn));
+    wr_perr(pc, WEIR_ESEMANTIC, e->off, "%s takes exactly one argument", wr_agg_name(fn));
     return NULL;
   }
   wr_expr *arg = NULL;
@@ -235,12 +223,12 @@ wr_expr *wr_bind_agg(wr_binder *b, const ast_expr *e) {
   }
   weir_type t = agg_type(fn, arg ? arg->type : WEIR_NULL);
   if (t == WEIR_NULL) {
-    wr_perr(pc, WEIR_ESEMANTIC, e->off, "cannot apply %s to %s", agg_name(fn),
+    wr_perr(pc, WEIR_ESEMANTIC, e->off, "cannot apply %s to %s", wr_agg_name(fn),
             wr_type_name(arg->type));
     return NULL;
   }
   if (g->changelog_in && (fn == WR_AGG_MIN || fn == WR_AGG_MAX)) {
-    snprintf(what, sizeof what, "%s over an updating input", agg_name(fn));
+    snprintf(what, sizeof what, "%s over an updating input", wr_agg_name(fn));
     wr_unsupported(pc, e->off, what);
     return NULL;
   }

@@ -122,18 +122,6 @@ const char *wr_expr_text(wr_pctx *pc, const wr_expr *e, const wr_lnode *in) {
   return s;
 }
 
-static const char *agg_fn_name(wr_aggfn fn) {
-  switch (fn) {
-    case WR_AGG_COUNT_STAR:
-    case WR_AGG_COUNT: return "COUNT";
-    case WR_AGG_SUM: return "SUM";
-    case WR_AGG_MIN: return "MIN";
-    case WR_AGG_MAX: return "MAX";
-    case WR_AGG_AVG: return "AVG";
-  }
-  return "?";
-}
-
 static void print_agg(wr_buf *out, const wr_lnode *n) {
   const char *const *in = n->in->names;
   wr_buf_puts(out, "Aggregate [keys: ");
@@ -147,7 +135,7 @@ static void print_agg(wr_buf *out, const wr_lnode *n) {
   }
   for (int i = 0; i < n->naggs; i++) {
     wr_buf_puts(out, i ? ", " : "; aggs: ");
-    wr_buf_printf(out, "%s(", agg_fn_name(n->aggs[i].fn));
+    wr_buf_printf(out, "%s(", wr_agg_name(n->aggs[i].fn));
     if (n->aggs[i].arg)
       wr_expr_print(out, n->aggs[i].arg, in);
     else

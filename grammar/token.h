@@ -1,6 +1,6 @@
 /*
- * lexer.h — private to grammar/: the token scanner shared by the parser
- * driver (parser.c) and wr_sql_complete (complete.c).
+ * token.h — private to grammar/: the token scanner shared by the parser
+ * driver (tokenize.c) and wr_sql_complete (complete.c).
  *
  * A token is a slice of the SQL text, never a copy: `off`/`len` select its
  * value and `q` says whether one quote character was stripped on each side

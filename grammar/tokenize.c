@@ -1,5 +1,5 @@
 /*
- * parser.c — wr_parse: the loop that feeds the lexer's tokens to the lemon
+ * tokenize.c — wr_parse: the loop that feeds the lexer's tokens to the lemon
  * parser, and the parse state's error and statement hooks.
  *
  * Before each token the driver records in the parse state where the
