@@ -21,6 +21,8 @@ enum {
 int wr_cli_run(const char *path, wr_cli_format format);
 /* The interactive shell (plain line reading when stdin is not a terminal). */
 int wr_cli_repl(wr_cli_format format);
+/* `weir nexmark ARGS` (the arguments after "nexmark"); returns the exit status. */
+int wr_cli_nexmark(int argc, char **argv);
 
 /* realloc that prints "weir: out of memory" and exits with status 1 on failure. */
 void *wr_cli_xrealloc(void *p, size_t n);

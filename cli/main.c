@@ -5,6 +5,8 @@
  *   weir [--format F] run FILE [--format F]
  *                                     run a file of statements (run.c);
  *                                     FILE "-" reads standard input
+ *   weir nexmark --events N [--rate R] [--seed S] --out DIR
+ *                                     write Nexmark events as JSON lines (nexmark.c)
  *   weir --help | weir run --help | weir --version
  *
  * The result format defaults to table when standard output is a terminal
@@ -22,6 +24,7 @@ static const char *const usage_text =
     "Usage: weir [--format table|json|csv]\n"
     "       weir run FILE.sql [--format table|json|csv]\n"
     "       weir run - [--format table|json|csv]\n"
+    "       weir nexmark --events N [--rate R] [--seed S] --out DIR\n"
     "       weir --help | --version\n";
 
 static const char *const help_text =
@@ -33,6 +36,8 @@ static const char *const help_text =
     "                  prompts when it is not a terminal\n"
     "  run FILE.sql    run the statements of FILE.sql in order and print the\n"
     "                  results; FILE \"-\" reads them from standard input\n"
+    "  nexmark         write Nexmark benchmark events as JSON lines (weir nexmark\n"
+    "                  --help)\n"
     "\n"
     "Options:\n"
     "  --format F      result format: table, json (one object per line) or csv;\n"
@@ -146,5 +151,6 @@ int main(int argc, char **argv) {
   }
   if (i == argc) return wr_cli_repl(format);
   if (strcmp(argv[i], "run") == 0) return cmd_run(argc, argv, i + 1, format);
+  if (strcmp(argv[i], "nexmark") == 0) return wr_cli_nexmark(argc - i - 1, argv + i + 1);
   return usage_error("unknown command \"%s\"", argv[i]);
 }

@@ -7,6 +7,7 @@
 
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 int64_t wr_days_from_civil(int64_t y, unsigned m, unsigned d) {
   y -= m <= 2;
@@ -146,4 +147,26 @@ int64_t wr_interval_unit_ms(const char *unit, size_t n) {
     if (j == n) return units[k].ms;
   }
   return 0;
+}
+
+bool wr_duration_parse(const char *s, int64_t *ms) {
+  static const struct {
+    const char *unit;
+    int64_t ms;
+  } short_units[] = {{"ms", 1}, {"s", 1000}, {"sec", 1000}, {"min", 60000}, {"h", 3600000},
+                     {"d", 86400000}};
+  while (*s == ' ') s++;
+  if (*s < '0' || *s > '9') return false;
+  int64_t v = 0;
+  for (; *s >= '0' && *s <= '9'; s++)
+    if (__builtin_mul_overflow(v, 10, &v) || __builtin_add_overflow(v, *s - '0', &v)) return false;
+  while (*s == ' ') s++;
+  size_t n = strlen(s);
+  while (n && s[n - 1] == ' ') n--;
+  int64_t unit = n == 0 ? 1 : 0;
+  for (size_t i = 0; !unit && i < sizeof short_units / sizeof short_units[0]; i++)
+    if (strlen(short_units[i].unit) == n && strncasecmp(s, short_units[i].unit, n) == 0)
+      unit = short_units[i].ms;
+  if (!unit) unit = wr_interval_unit_ms(s, n);
+  return unit && !__builtin_mul_overflow(v, unit, ms);
 }

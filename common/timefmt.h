@@ -28,6 +28,11 @@ int wr_interval_format(int64_t ms, char *out);
  * MILLISECOND, WEEK; case-insensitive); 0 if the unit is unknown. */
 int64_t wr_interval_unit_ms(const char *unit, size_t n);
 
+/* Parses a duration option such as "5 s", "500 ms", "1 min", "2 h",
+ * "10 SECONDS" or a bare number of milliseconds into *ms (>= 0); false if
+ * it is not one. */
+bool wr_duration_parse(const char *s, int64_t *ms);
+
 /* Calendar helpers: days since epoch <-> civil date (proleptic Gregorian). */
 int64_t wr_days_from_civil(int64_t y, unsigned m, unsigned d);
 void wr_civil_from_days(int64_t z, int64_t *y, unsigned *m, unsigned *d);

@@ -1,6 +1,7 @@
 /*
- * aggfn.c — aggregate state layouts, vector update and finalisation
- * (see aggfn.h).
+ * aggfn.c — aggregate state layouts, vector update, FILTER, merge and
+ * finalisation (see aggfn.h; layouts in aggfn_int.h; STDDEV/VAR in
+ * aggfn_stat.c, DISTINCT in aggfn_distinct.c).
  *
  * Every update is one loop over the selected rows of a batch, specialised
  * at compile time (macros below) on the input type and on whether the
@@ -8,27 +9,24 @@
  * no NULLs, insert-only — runs without per-row tests. Integer sums wrap on
  * overflow (computed in unsigned arithmetic). AVG over integers keeps an
  * exact int64 sum and divides when finalised.
+ *
+ * FILTER and DISTINCT leave those loops alone: wr_agg_update narrows the
+ * selection to the rows whose filter is TRUE, a chunk of rows at a time
+ * into a stack buffer, and hands the narrowed selection either to the
+ * same typed loops or to the DISTINCT multiset. A call with neither goes
+ * straight to the loops.
+ *
+ * FIRST/LAST keep the winning row's time and value. A row wins when its
+ * time is smaller (FIRST) or not smaller (LAST) than the kept one, so
+ * FIRST keeps the earliest-arrived of equal times and LAST the latest.
+ * Winning text is first referenced in the batch and copied into the arena
+ * once per state and batch, after the loop, so a batch of increasing
+ * times does not copy every row. Merge treats src's rows as arriving after
+ * dst's.
  */
-#include "aggfn.h"
+#include "aggfn_int.h"
 
 #include <string.h>
-
-typedef struct st_count {
-  int64_t n;
-} st_count;
-
-typedef struct st_num {
-  union {
-    int64_t i;
-    double d;
-  } v;          /* sum, or the extreme so far */
-  int64_t n;    /* non-NULL inputs applied */
-} st_num;
-
-typedef struct st_text {
-  wr_str v;     /* extreme so far, in the group's arena */
-  int64_t n;
-} st_text;
 
 const char *wr_agg_name(wr_aggfn fn) {
   switch (fn) {
@@ -38,10 +36,17 @@ const char *wr_agg_name(wr_aggfn fn) {
     case WR_AGG_MIN: return "MIN";
     case WR_AGG_MAX: return "MAX";
     case WR_AGG_AVG: return "AVG";
+    case WR_AGG_STDDEV_POP: return "STDDEV_POP";
+    case WR_AGG_STDDEV_SAMP: return "STDDEV_SAMP";
+    case WR_AGG_VAR_POP: return "VAR_POP";
+    case WR_AGG_VAR_SAMP: return "VAR_SAMP";
+    case WR_AGG_FIRST: return "FIRST";
+    case WR_AGG_LAST: return "LAST";
   }
   return "?";
 }
 
+/* Types with a total order and a vector layout (every executable type). */
 static bool orderable(weir_type t) {
   switch (t) {
     case WEIR_BOOLEAN: case WEIR_INT: case WEIR_BIGINT: case WEIR_DOUBLE:
@@ -52,9 +57,50 @@ static bool orderable(weir_type t) {
 
 static bool sums(weir_type t) { return t == WEIR_INT || t == WEIR_BIGINT || t == WEIR_DOUBLE; }
 
+static bool is_pick(wr_aggfn fn) { return fn == WR_AGG_FIRST || fn == WR_AGG_LAST; }
+
+bool wr_agg_distinct_ok(wr_aggfn fn) { return fn != WR_AGG_COUNT_STAR && !is_pick(fn); }
+
+/* Checks the FILTER, ORDER and DISTINCT parts of a call. */
+static weir_status check_modifiers(const wr_agg_call *c, int ninput, const weir_type *input_types,
+                                   wr_err *err) {
+  const char *name = wr_agg_name(c->fn);
+  if (c->filter != -1) {
+    if (c->filter < 0 || c->filter >= ninput)
+      return wr_err_set(err, WEIR_EMISUSE, "aggregate %s: FILTER column %d out of range", name,
+                        c->filter);
+    if (input_types[c->filter] != WEIR_BOOLEAN)
+      return wr_err_set(err, WEIR_EMISUSE, "aggregate %s: FILTER column is %s, not BOOLEAN",
+                        name, wr_type_name(input_types[c->filter]));
+  }
+  if (is_pick(c->fn)) {
+    if (c->order < 0 || c->order >= ninput)
+      return wr_err_set(err, WEIR_EMISUSE,
+                        "aggregate %s needs an order column (TIMESTAMP), got column %d", name,
+                        c->order);
+    if (input_types[c->order] != WEIR_TIMESTAMP)
+      return wr_err_set(err, WEIR_EMISUSE, "aggregate %s: order column is %s, not TIMESTAMP",
+                        name, wr_type_name(input_types[c->order]));
+  } else if (c->order != -1) {
+    return wr_err_set(err, WEIR_EMISUSE, "aggregate %s takes no order column (got %d)", name,
+                      c->order);
+  }
+  if (c->distinct) {
+    if (!wr_agg_distinct_ok(c->fn))
+      return wr_err_set(err, WEIR_EMISUSE, "DISTINCT is not allowed in %s%s", name,
+                        c->fn == WR_AGG_COUNT_STAR ? "(*)" : "");
+    if (!orderable(c->arg_type))
+      return wr_err_set(err, WEIR_EMISUSE, "aggregate %s(DISTINCT %s) is not supported", name,
+                        wr_type_name(c->arg_type));
+  }
+  return WEIR_OK;
+}
+
 weir_status wr_agg_check(const wr_agg_call *c, int ninput, const weir_type *input_types,
                          wr_err *err) {
   const char *name = wr_agg_name(c->fn);
+  weir_status st = check_modifiers(c, ninput, input_types, err);
+  if (st != WEIR_OK) return st;
   if (c->fn == WR_AGG_COUNT_STAR) {
     if (c->result_type != WEIR_BIGINT)
       return wr_err_set(err, WEIR_EMISUSE, "COUNT(*) must return BIGINT");
@@ -78,6 +124,10 @@ weir_status wr_agg_check(const wr_agg_call *c, int ninput, const weir_type *inpu
       want = c->arg_type == WEIR_DOUBLE ? WEIR_DOUBLE : WEIR_BIGINT;
       break;
     case WR_AGG_AVG:
+    case WR_AGG_STDDEV_POP:
+    case WR_AGG_STDDEV_SAMP:
+    case WR_AGG_VAR_POP:
+    case WR_AGG_VAR_SAMP:
       ok = sums(c->arg_type);
       want = WEIR_DOUBLE;
       break;
@@ -95,47 +145,30 @@ weir_status wr_agg_check(const wr_agg_call *c, int ninput, const weir_type *inpu
   return WEIR_OK;
 }
 
-size_t wr_agg_state_size(const wr_agg_call *c) {
+size_t wr_agg_inner_size(const wr_agg_call *c) {
   switch (c->fn) {
     case WR_AGG_COUNT_STAR:
     case WR_AGG_COUNT: return sizeof(st_count);
     case WR_AGG_MIN:
     case WR_AGG_MAX: return c->arg_type == WEIR_TEXT ? sizeof(st_text) : sizeof(st_num);
+    case WR_AGG_FIRST:
+    case WR_AGG_LAST: return sizeof(st_pick);
+    case WR_AGG_STDDEV_POP:
+    case WR_AGG_STDDEV_SAMP:
+    case WR_AGG_VAR_POP:
+    case WR_AGG_VAR_SAMP: return sizeof(st_stat);
     default: return sizeof(st_num);
   }
 }
 
+size_t wr_agg_state_size(const wr_agg_call *c) {
+  return wr_agg_inner_size(c) + (c->distinct ? sizeof(uint64_t) : 0);
+}
+
 /* ---- update ------------------------------------------------------------- */
 
-/* Runs BODY for every selected row r, with sg the row's sign (+1/-1),
- * skipping NULL input rows; four copies so that the common no-NULL,
- * no-retraction case tests nothing per row. */
-#define ROWS(...)                                                          \
-  do {                                                                      \
-    if (!sign && !nl) {                                                     \
-      for (int k = 0; k < n; k++) {                                         \
-        const int r = sel ? sel[k] : k;                                     \
-        const int64_t sg = 1;                                               \
-        (void)r;                                                            \
-        __VA_ARGS__                                                         \
-      }                                                                     \
-    } else if (!sign) {                                                     \
-      for (int k = 0; k < n; k++) {                                         \
-        const int r = sel ? sel[k] : k;                                     \
-        if (nl[r]) continue;                                                \
-        const int64_t sg = 1;                                               \
-        __VA_ARGS__                                                         \
-      }                                                                     \
-    } else {                                                                \
-      for (int k = 0; k < n; k++) {                                         \
-        const int r = sel ? sel[k] : k;                                     \
-        if (nl && nl[r]) continue;                                          \
-        const int64_t sg = sign[r];                                         \
-        (void)r;                                                            \
-        __VA_ARGS__                                                         \
-      }                                                                     \
-    }                                                                       \
-  } while (0)
+#define ROWS WR_AGG_ROWS
+#define ST WR_AGG_ST
 
 /* Like ROWS but skipping retraction rows (MIN/MAX). */
 #define ADD_ROWS(...)                                                      \
@@ -153,8 +186,6 @@ size_t wr_agg_state_size(const wr_agg_call *c) {
       }                                                                     \
     }                                                                       \
   } while (0)
-
-#define ST(T) ((T *)(st[k] + off))
 
 /* Integer add with wrap-around, sign-aware. */
 static inline int64_t add_wrap(int64_t acc, int64_t x, int64_t sg) {
@@ -183,6 +214,15 @@ static inline int64_t add_wrap(int64_t acc, int64_t x, int64_t sg) {
     });                                                                     \
   } while (0)
 
+/* A copy of text s in arena (NULL pointer for the empty string); false
+ * when out of memory. */
+static bool copy_text(wr_arena *arena, wr_str s, wr_str *out) {
+  wr_str c = {NULL, s.n};
+  if (s.n && !(c.p = wr_arena_strndup(arena, s.p, s.n))) return false;
+  *out = c;
+  return true;
+}
+
 static weir_status minmax_text(size_t off, uint8_t *const *st, const wr_vec *v,
                                const int *sel, int n, const int8_t *sign, int want,
                                wr_arena *arena) {
@@ -191,13 +231,7 @@ static weir_status minmax_text(size_t off, uint8_t *const *st, const wr_vec *v,
   ADD_ROWS({
     st_text *s = ST(st_text);
     if (!s->n || wr_str_cmp(x[r], s->v) == want) {
-      wr_str c = {NULL, 0};
-      if (x[r].n) {
-        char *p = wr_arena_strndup(arena, x[r].p, x[r].n);
-        if (!p) return WEIR_ENOMEM;
-        c = (wr_str){p, x[r].n};
-      }
-      s->v = c;
+      if (!copy_text(arena, x[r], &s->v)) return WEIR_ENOMEM;
     }
     s->n++;
   });
@@ -224,9 +258,67 @@ static void minmax(const wr_agg_call *c, size_t off, uint8_t *const *st, const w
   }
 }
 
-weir_status wr_agg_update(const wr_agg_call *c, size_t off, uint8_t *const *st,
-                          const wr_batch *b, const int *sel, int n, const int8_t *sign,
-                          wr_arena *arena) {
+/* FIRST/LAST over column type T: rows with a non-NULL time that win
+ * (WINS(t, kept)) replace the kept row; the value (NULL or x[r] into
+ * field FIELD) goes with it. */
+#define PICK(T, FIELD, WINS)                                                \
+  do {                                                                      \
+    const T *x = (const T *)v->data;                                        \
+    for (int k = 0; k < n; k++) {                                           \
+      const int r = sel ? sel[k] : k;                                       \
+      if ((sign && sign[r] < 0) || (tn && tn[r])) continue;                 \
+      st_pick *s = ST(st_pick);                                             \
+      if (s->has && !(WINS(tm[r], s->time))) continue;                      \
+      s->has = 1;                                                           \
+      s->time = tm[r];                                                      \
+      s->null = vn && vn[r];                                                \
+      if (!s->null) s->v.FIELD = x[r];                                      \
+      s->pend = !s->null && text;                                           \
+    }                                                                       \
+  } while (0)
+
+#define EARLIER(t, kept) ((t) < (kept))
+#define NOT_EARLIER(t, kept) ((t) >= (kept))
+
+static weir_status pick(const wr_agg_call *c, size_t off, uint8_t *const *st, const wr_batch *b,
+                        const int *sel, int n, const int8_t *sign, wr_arena *arena) {
+  const wr_vec *v = &b->cols[c->arg], *tv = &b->cols[c->order];
+  const int64_t *tm = WR_VEC_I64(tv);
+  const uint8_t *tn = tv->nulls, *vn = v->nulls;
+  const bool text = v->type == WEIR_TEXT, first = c->fn == WR_AGG_FIRST;
+  switch (v->type) {
+    case WEIR_BOOLEAN:
+      if (first) PICK(uint8_t, i, EARLIER); else PICK(uint8_t, i, NOT_EARLIER);
+      break;
+    case WEIR_INT:
+      if (first) PICK(int32_t, i, EARLIER); else PICK(int32_t, i, NOT_EARLIER);
+      break;
+    case WEIR_DOUBLE:
+      if (first) PICK(double, d, EARLIER); else PICK(double, d, NOT_EARLIER);
+      break;
+    case WEIR_TEXT:
+      if (first) PICK(wr_str, s, EARLIER); else PICK(wr_str, s, NOT_EARLIER);
+      break;
+    default:
+      if (first) PICK(int64_t, i, EARLIER); else PICK(int64_t, i, NOT_EARLIER);
+      break;
+  }
+  if (!text) return WEIR_OK;
+  weir_status rc = WEIR_OK;
+  for (int k = 0; k < n; k++) {
+    st_pick *s = ST(st_pick);
+    if (!s->pend) continue;
+    s->pend = 0;
+    if (rc != WEIR_OK || !copy_text(arena, s->v.s, &s->v.s)) {
+      s->null = 1; /* out of memory: never leave a reference into the batch */
+      rc = WEIR_ENOMEM;
+    }
+  }
+  return rc;
+}
+
+weir_status wr_agg_rows(const wr_agg_call *c, size_t off, uint8_t *const *st, const wr_batch *b,
+                        const int *sel, int n, const int8_t *sign, wr_arena *arena) {
   if (c->fn == WR_AGG_COUNT_STAR) {
     const uint8_t *nl = NULL;
     ROWS({ ST(st_count)->n += sg; });
@@ -259,9 +351,108 @@ weir_status wr_agg_update(const wr_agg_call *c, size_t off, uint8_t *const *st,
         return minmax_text(off, st, v, sel, n, sign, c->fn == WR_AGG_MIN ? -1 : 1, arena);
       minmax(c, off, st, v, sel, n, sign);
       break;
-    default: break;
+    case WR_AGG_STDDEV_POP:
+    case WR_AGG_STDDEV_SAMP:
+    case WR_AGG_VAR_POP:
+    case WR_AGG_VAR_SAMP:
+      wr_agg_stat_update(off, st, v, sel, n, sign);
+      break;
+    case WR_AGG_FIRST:
+    case WR_AGG_LAST:
+      return pick(c, off, st, b, sel, n, sign, arena);
+    case WR_AGG_COUNT_STAR: break;
   }
   return WEIR_OK;
+}
+
+/* Rows per narrowed selection built on the stack by wr_agg_update. */
+#define CHUNK 256
+
+/* Writes to sel2/st2 the rows k0 <= k < end (r = sel ? sel[k] : k) whose
+ * filter f is TRUE (not NULL per fn); returns their number. Branch-free:
+ * every row is written, and the count advances only past kept ones. */
+static int narrow(const uint8_t *f, const uint8_t *fn, const int *sel, uint8_t *const *st, int k0,
+                  int end, int *restrict sel2, uint8_t **restrict st2) {
+  int m = 0;
+  if (!sel && !fn) {
+    for (int k = k0; k < end; k++) {
+      sel2[m] = k;
+      st2[m] = st[k];
+      m += f[k] != 0;
+    }
+  } else {
+    for (int k = k0; k < end; k++) {
+      const int r = sel ? sel[k] : k;
+      sel2[m] = r;
+      st2[m] = st[k];
+      m += (f[r] != 0) & !(fn && fn[r]);
+    }
+  }
+  return m;
+}
+
+weir_status wr_agg_update(const wr_agg_call *c, size_t off, uint8_t *const *st,
+                          const wr_batch *b, const int *sel, int n, const int8_t *sign,
+                          wr_arena *arena) {
+  if (c->filter < 0) {
+    if (!c->distinct) return wr_agg_rows(c, off, st, b, sel, n, sign, arena);
+    return wr_agg_distinct_update(c, off, st, b, sel, n, sign, arena);
+  }
+  const wr_vec *fv = &b->cols[c->filter];
+  int sel2[CHUNK];
+  uint8_t *st2[CHUNK];
+  for (int k0 = 0; k0 < n; k0 += CHUNK) {
+    int end = n - k0 < CHUNK ? n : k0 + CHUNK;
+    int m = narrow(WR_VEC_BOOL(fv), fv->nulls, sel, st, k0, end, sel2, st2);
+    weir_status rc = c->distinct ? wr_agg_distinct_update(c, off, st2, b, sel2, m, sign, arena)
+                                 : wr_agg_rows(c, off, st2, b, sel2, m, sign, arena);
+    if (rc != WEIR_OK) return rc;
+  }
+  return WEIR_OK;
+}
+
+void wr_agg_one(const wr_agg_call *c, uint8_t *s, wr_agg_val v, int sg) {
+  switch (c->fn) {
+    case WR_AGG_COUNT_STAR:
+    case WR_AGG_COUNT: ((st_count *)s)->n += sg; break;
+    case WR_AGG_SUM:
+    case WR_AGG_AVG: {
+      st_num *x = (st_num *)s;
+      if (c->arg_type == WEIR_DOUBLE)
+        x->v.d += sg < 0 ? -v.d : v.d;
+      else
+        x->v.i = add_wrap(x->v.i, v.i, sg);
+      x->n += sg;
+      break;
+    }
+    case WR_AGG_MIN:
+    case WR_AGG_MAX: {
+      if (sg < 0) break;
+      int want = c->fn == WR_AGG_MIN ? -1 : 1;
+      if (c->arg_type == WEIR_TEXT) {
+        st_text *x = (st_text *)s;
+        if (!x->n || wr_str_cmp(v.s, x->v) == want) x->v = v.s;
+        x->n++;
+        break;
+      }
+      st_num *x = (st_num *)s;
+      if (c->arg_type == WEIR_DOUBLE) {
+        if (!x->n || (want < 0 ? v.d < x->v.d : v.d > x->v.d)) x->v.d = v.d;
+      } else {
+        if (!x->n || (want < 0 ? v.i < x->v.i : v.i > x->v.i)) x->v.i = v.i;
+      }
+      x->n++;
+      break;
+    }
+    case WR_AGG_STDDEV_POP:
+    case WR_AGG_STDDEV_SAMP:
+    case WR_AGG_VAR_POP:
+    case WR_AGG_VAR_SAMP:
+      wr_agg_stat_add((st_stat *)s, c->arg_type == WEIR_DOUBLE ? v.d : (double)v.i, sg);
+      break;
+    case WR_AGG_FIRST:
+    case WR_AGG_LAST: break;
+  }
 }
 
 /* ---- results ------------------------------------------------------------ */
@@ -283,11 +474,14 @@ weir_status wr_agg_update(const wr_agg_call *c, size_t off, uint8_t *const *st,
   } while (0)
 
 #define NUM(sp) ((const st_num *)(sp))
+#define PK(sp) ((const st_pick *)(sp))
+#define PICK_NULL(sp) (!PK(sp)->has || PK(sp)->null)
 
 weir_status wr_agg_final(const wr_agg_call *c, size_t off, const uint8_t *const *st, int n,
                          wr_batch *out, int col, int row0) {
   wr_vec *v = &out->cols[col];
   uint8_t *nl = v->nulls;
+  double x = 0;
   switch (c->fn) {
     case WR_AGG_COUNT_STAR:
     case WR_AGG_COUNT: FINAL(int64_t, false, ((const st_count *)sp)->n); break;
@@ -315,13 +509,134 @@ weir_status wr_agg_final(const wr_agg_call *c, size_t off, const uint8_t *const 
         default: FINAL(int64_t, NUM(sp)->n <= 0, NUM(sp)->v.i); break;
       }
       break;
+    case WR_AGG_STDDEV_POP:
+    case WR_AGG_STDDEV_SAMP:
+    case WR_AGG_VAR_POP:
+    case WR_AGG_VAR_SAMP:
+      FINAL(double, !wr_agg_stat_result(c->fn, (const st_stat *)sp, &x), x);
+      break;
+    case WR_AGG_FIRST:
+    case WR_AGG_LAST:
+      switch (c->arg_type) {
+        case WEIR_BOOLEAN: FINAL(uint8_t, PICK_NULL(sp), (uint8_t)PK(sp)->v.i); break;
+        case WEIR_INT: FINAL(int32_t, PICK_NULL(sp), (int32_t)PK(sp)->v.i); break;
+        case WEIR_DOUBLE: FINAL(double, PICK_NULL(sp), PK(sp)->v.d); break;
+        case WEIR_TEXT: FINAL(wr_str, PICK_NULL(sp), PK(sp)->v.s); break;
+        default: FINAL(int64_t, PICK_NULL(sp), PK(sp)->v.i); break;
+      }
+      break;
   }
   return WEIR_OK;
 }
 
+/* ---- merge -------------------------------------------------------------- */
+
+/* MIN/MAX merge: src's extreme replaces dst's when dst has none or src's
+ * is beyond it; the counts add. */
+#define MERGE_EXT(FIELD, OP)                                                \
+  do {                                                                      \
+    if (s->n > 0 && (d->n <= 0 || s->v.FIELD OP d->v.FIELD)) d->v.FIELD = s->v.FIELD; \
+  } while (0)
+
+static weir_status merge_minmax(const wr_agg_call *c, uint8_t *dst, const uint8_t *src,
+                                wr_arena *arena) {
+  int want = c->fn == WR_AGG_MIN ? -1 : 1;
+  if (c->arg_type == WEIR_TEXT) {
+    st_text *d = (st_text *)dst;
+    const st_text *s = (const st_text *)src;
+    if (s->n > 0 && (d->n <= 0 || wr_str_cmp(s->v, d->v) == want) &&
+        !copy_text(arena, s->v, &d->v))
+      return WEIR_ENOMEM;
+    d->n += s->n;
+    return WEIR_OK;
+  }
+  st_num *d = (st_num *)dst;
+  const st_num *s = NUM(src);
+  if (c->arg_type == WEIR_DOUBLE) {
+    if (want < 0) MERGE_EXT(d, <); else MERGE_EXT(d, >);
+  } else {
+    if (want < 0) MERGE_EXT(i, <); else MERGE_EXT(i, >);
+  }
+  d->n += s->n;
+  return WEIR_OK;
+}
+
+static weir_status merge_pick(const wr_agg_call *c, uint8_t *dst, const uint8_t *src,
+                              wr_arena *arena) {
+  st_pick *d = (st_pick *)dst;
+  const st_pick *s = PK(src);
+  if (!s->has) return WEIR_OK;
+  if (d->has && (c->fn == WR_AGG_FIRST ? !(s->time < d->time) : s->time < d->time))
+    return WEIR_OK;
+  wr_agg_val v = s->v;
+  if (c->arg_type == WEIR_TEXT && !s->null && !copy_text(arena, s->v.s, &v.s))
+    return WEIR_ENOMEM;
+  *d = (st_pick){.time = s->time, .v = v, .has = 1, .null = s->null};
+  return WEIR_OK;
+}
+
+weir_status wr_agg_merge(const wr_agg_call *c, uint8_t *dst, const uint8_t *src,
+                         wr_arena *arena) {
+  if (c->distinct) return wr_agg_distinct_merge(c, dst, src, arena);
+  switch (c->fn) {
+    case WR_AGG_COUNT_STAR:
+    case WR_AGG_COUNT:
+      ((st_count *)dst)->n += ((const st_count *)src)->n;
+      break;
+    case WR_AGG_SUM:
+    case WR_AGG_AVG: {
+      st_num *d = (st_num *)dst;
+      const st_num *s = NUM(src);
+      if (c->arg_type == WEIR_DOUBLE)
+        d->v.d += s->v.d;
+      else
+        d->v.i = add_wrap(d->v.i, s->v.i, 1);
+      d->n += s->n;
+      break;
+    }
+    case WR_AGG_MIN:
+    case WR_AGG_MAX: return merge_minmax(c, dst, src, arena);
+    case WR_AGG_STDDEV_POP:
+    case WR_AGG_STDDEV_SAMP:
+    case WR_AGG_VAR_POP:
+    case WR_AGG_VAR_SAMP:
+      wr_agg_stat_merge((st_stat *)dst, (const st_stat *)src);
+      break;
+    case WR_AGG_FIRST:
+    case WR_AGG_LAST: return merge_pick(c, dst, src, arena);
+  }
+  return WEIR_OK;
+}
+
+/* ---- comparison --------------------------------------------------------- */
+
+static bool same_pick(const wr_agg_call *c, const st_pick *x, const st_pick *y) {
+  bool xn = !x->has || x->null, yn = !y->has || y->null;
+  if (xn || yn) return xn == yn;
+  switch (c->arg_type) {
+    case WEIR_DOUBLE: return x->v.d == y->v.d;
+    case WEIR_TEXT: return wr_str_cmp(x->v.s, y->v.s) == 0;
+    default: return x->v.i == y->v.i;
+  }
+}
+
 bool wr_agg_same(const wr_agg_call *c, const uint8_t *a, const uint8_t *b) {
-  if (c->fn == WR_AGG_COUNT_STAR || c->fn == WR_AGG_COUNT)
-    return ((const st_count *)a)->n == ((const st_count *)b)->n;
+  switch (c->fn) {
+    case WR_AGG_COUNT_STAR:
+    case WR_AGG_COUNT: return ((const st_count *)a)->n == ((const st_count *)b)->n;
+    case WR_AGG_FIRST:
+    case WR_AGG_LAST: return same_pick(c, PK(a), PK(b));
+    case WR_AGG_STDDEV_POP:
+    case WR_AGG_STDDEV_SAMP:
+    case WR_AGG_VAR_POP:
+    case WR_AGG_VAR_SAMP: {
+      double x = 0, y = 0;
+      bool hx = wr_agg_stat_result(c->fn, (const st_stat *)a, &x);
+      bool hy = wr_agg_stat_result(c->fn, (const st_stat *)b, &y);
+      return hx == hy && (!hx || x == y);
+    }
+    default: break;
+  }
   if ((c->fn == WR_AGG_MIN || c->fn == WR_AGG_MAX) && c->arg_type == WEIR_TEXT) {
     const st_text *x = (const st_text *)a, *y = (const st_text *)b;
     if ((x->n <= 0) != (y->n <= 0)) return false;
@@ -341,16 +656,69 @@ bool wr_agg_same(const wr_agg_call *c, const uint8_t *a, const uint8_t *b) {
 
 /* ---- images ------------------------------------------------------------- */
 
-void wr_agg_save(const wr_agg_call *c, const uint8_t *s, wr_buf *out) {
-  if (c->fn == WR_AGG_COUNT_STAR || c->fn == WR_AGG_COUNT) {
-    wr_buf_put_u64(out, (uint64_t)((const st_count *)s)->n);
-    return;
+/* Image layouts: COUNT n; MIN/MAX TEXT n, length, bytes; STDDEV/VAR n,
+ * mean, M2; FIRST/LAST flags (has | null << 1), time, then the value
+ * (length and bytes for TEXT, 8 bytes otherwise) when present; others n,
+ * value bits. A DISTINCT call appends its multiset (aggfn_distinct.c). */
+
+static void put_f64(wr_buf *out, double d) {
+  uint64_t bits;
+  memcpy(&bits, &d, sizeof bits);
+  wr_buf_put_u64(out, bits);
+}
+
+static double rd_f64(wr_rd *in) {
+  uint64_t bits = wr_rd_u64(in);
+  double d;
+  memcpy(&d, &bits, sizeof d);
+  return d;
+}
+
+static void put_text(wr_buf *out, wr_str s) {
+  wr_buf_put_u32(out, s.n);
+  wr_buf_put(out, s.p, s.n);
+}
+
+/* Reads text written by put_text into arena; false when truncated or out
+ * of memory. */
+static bool rd_text(wr_rd *in, wr_arena *arena, wr_str *s) {
+  uint32_t n = wr_rd_u32(in);
+  const char *p = wr_rd_bytes(in, n);
+  return !in->bad && copy_text(arena, (wr_str){p, n}, s);
+}
+
+static void save_inner(const wr_agg_call *c, const uint8_t *s, wr_buf *out) {
+  switch (c->fn) {
+    case WR_AGG_COUNT_STAR:
+    case WR_AGG_COUNT: wr_buf_put_u64(out, (uint64_t)((const st_count *)s)->n); return;
+    case WR_AGG_STDDEV_POP:
+    case WR_AGG_STDDEV_SAMP:
+    case WR_AGG_VAR_POP:
+    case WR_AGG_VAR_SAMP: {
+      const st_stat *x = (const st_stat *)s;
+      wr_buf_put_u64(out, (uint64_t)x->n);
+      put_f64(out, x->mean);
+      put_f64(out, x->m2);
+      return;
+    }
+    case WR_AGG_FIRST:
+    case WR_AGG_LAST: {
+      const st_pick *x = PK(s);
+      wr_buf_put_u32(out, (uint32_t)(x->has | x->null << 1));
+      wr_buf_put_u64(out, (uint64_t)x->time);
+      if (!x->has || x->null) return;
+      if (c->arg_type == WEIR_TEXT)
+        put_text(out, x->v.s);
+      else
+        wr_buf_put_u64(out, (uint64_t)x->v.i);
+      return;
+    }
+    default: break;
   }
   if ((c->fn == WR_AGG_MIN || c->fn == WR_AGG_MAX) && c->arg_type == WEIR_TEXT) {
     const st_text *t = (const st_text *)s;
     wr_buf_put_u64(out, (uint64_t)t->n);
-    wr_buf_put_u32(out, t->v.n);
-    wr_buf_put(out, t->v.p, t->v.n);
+    put_text(out, t->v);
     return;
   }
   const st_num *x = NUM(s);
@@ -360,24 +728,53 @@ void wr_agg_save(const wr_agg_call *c, const uint8_t *s, wr_buf *out) {
   wr_buf_put_u64(out, bits);
 }
 
-bool wr_agg_load(const wr_agg_call *c, uint8_t *s, wr_rd *in, wr_arena *arena) {
-  if (c->fn == WR_AGG_COUNT_STAR || c->fn == WR_AGG_COUNT) {
-    ((st_count *)s)->n = (int64_t)wr_rd_u64(in);
-    return !in->bad;
+static bool load_inner(const wr_agg_call *c, uint8_t *s, wr_rd *in, wr_arena *arena) {
+  switch (c->fn) {
+    case WR_AGG_COUNT_STAR:
+    case WR_AGG_COUNT:
+      ((st_count *)s)->n = (int64_t)wr_rd_u64(in);
+      return !in->bad;
+    case WR_AGG_STDDEV_POP:
+    case WR_AGG_STDDEV_SAMP:
+    case WR_AGG_VAR_POP:
+    case WR_AGG_VAR_SAMP: {
+      st_stat *x = (st_stat *)s;
+      x->n = (int64_t)wr_rd_u64(in);
+      x->mean = rd_f64(in);
+      x->m2 = rd_f64(in);
+      return !in->bad;
+    }
+    case WR_AGG_FIRST:
+    case WR_AGG_LAST: {
+      st_pick *x = (st_pick *)s;
+      uint32_t flags = wr_rd_u32(in);
+      *x = (st_pick){.time = (int64_t)wr_rd_u64(in), .has = flags & 1, .null = (flags >> 1) & 1};
+      if (in->bad || flags > 3) return false;
+      if (!x->has || x->null) return true;
+      if (c->arg_type == WEIR_TEXT) return rd_text(in, arena, &x->v.s);
+      x->v.i = (int64_t)wr_rd_u64(in);
+      return !in->bad;
+    }
+    default: break;
   }
   if ((c->fn == WR_AGG_MIN || c->fn == WR_AGG_MAX) && c->arg_type == WEIR_TEXT) {
     st_text *t = (st_text *)s;
     t->n = (int64_t)wr_rd_u64(in);
-    uint32_t n = wr_rd_u32(in);
-    const char *p = wr_rd_bytes(in, n);
-    if (in->bad) return false;
-    t->v = (wr_str){NULL, n};
-    if (n && !(t->v.p = wr_arena_strndup(arena, p, n))) return false;
-    return true;
+    return rd_text(in, arena, &t->v);
   }
   st_num *x = (st_num *)s;
   x->n = (int64_t)wr_rd_u64(in);
   uint64_t bits = wr_rd_u64(in);
   memcpy(&x->v, &bits, sizeof bits);
   return !in->bad;
+}
+
+void wr_agg_save(const wr_agg_call *c, const uint8_t *s, wr_buf *out) {
+  save_inner(c, s, out);
+  if (c->distinct) wr_agg_distinct_save(c, s, out);
+}
+
+bool wr_agg_load(const wr_agg_call *c, uint8_t *s, wr_rd *in, wr_arena *arena) {
+  if (!load_inner(c, s, in, arena)) return false;
+  return !c->distinct || wr_agg_distinct_load(c, s, in, arena);
 }

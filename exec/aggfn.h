@@ -12,11 +12,24 @@
  *   COUNT(*), COUNT(x)   n
  *   SUM, AVG             sum (int64 for integer input, double for DOUBLE), n
  *   MIN, MAX             value (int64, double or text slice), n
- * n counts the non-NULL inputs applied; SUM/AVG/MIN/MAX are NULL while it
- * is 0, COUNT never is. Retraction rows (sign -1) subtract from COUNT, SUM
- * and AVG; MIN and MAX cannot retract and skip them (the planner refuses
- * MIN/MAX over retracting input). A MIN/MAX over TEXT copies a string into
- * the group's arena only when it becomes the new extreme.
+ *   STDDEV_*, VAR_*      Welford's n, mean, M2 (aggfn_stat.c)
+ *   FIRST, LAST          time and value of the winning row, a NULL flag
+ * n counts the non-NULL inputs applied; SUM, AVG, MIN, MAX and the _POP
+ * functions are NULL while it is 0, the _SAMP ones while it is below 2,
+ * COUNT never is. Retraction rows (sign -1) subtract from COUNT, SUM, AVG,
+ * STDDEV and VAR (Welford's update run backwards); MIN, MAX, FIRST and
+ * LAST cannot retract and skip them (the planner refuses them over
+ * retracting input). A MIN/MAX over
+ * TEXT copies a string into the group's arena only when it becomes the
+ * new extreme. FIRST/LAST keep the row with the smallest / largest `order`
+ * time (FIRST the earlier-arrived of equal times, LAST the later), whose
+ * value may be NULL; rows with a NULL time are skipped.
+ * FILTER (c->filter >= 0): rows whose filter column is not TRUE are not
+ * applied. DISTINCT (aggfn_distinct.c): the state is followed by a
+ * pointer to the group's multiset of values (in the arena given to
+ * update), and a value reaches the state above only when its count
+ * becomes positive (and leaves it when its count drops to zero).
+ * Internal layouts are in aggfn_int.h.
  */
 #ifndef WR_AGGFN_H
 #define WR_AGGFN_H
@@ -41,6 +54,16 @@ weir_status wr_agg_update(const wr_agg_call *c, size_t off, uint8_t *const *st,
  * rows row0..row0+n-1 (text references the states' memory). */
 weir_status wr_agg_final(const wr_agg_call *c, size_t off, const uint8_t *const *st, int n,
                          wr_batch *out, int col, int row0);
+/* Folds state src into state dst (both already offset, same call), as if
+ * dst had also seen src's rows: used to combine window slices (HOP,
+ * CUMULATE) and merged sessions. Text and DISTINCT sets are copied into
+ * arena. WEIR_ENOMEM if a copy fails. src is left unchanged.
+ * FIRST/LAST treat src's rows as arriving after dst's (ties). Plain
+ * STDDEV/VAR are exact when each state's retractions follow their own
+ * inserts (append-only input); the other functions also allow src to
+ * retract rows dst saw. */
+weir_status wr_agg_merge(const wr_agg_call *c, uint8_t *dst, const uint8_t *src,
+                         wr_arena *arena);
 /* Whether two states (already offset) give the same result value. */
 bool wr_agg_same(const wr_agg_call *c, const uint8_t *a, const uint8_t *b);
 

@@ -19,6 +19,10 @@
  *
  * Hashing: one loop per key column over the whole batch, combining into
  * the hash vector; NULL hashes as a fixed constant.
+ *
+ * Groups can also be found or created from another table's rows (window
+ * slices merged into a window): the stored hash is reused and keys compare
+ * row to row, so nothing is rehashed.
  */
 #include "grouptable.h"
 
@@ -283,51 +287,65 @@ static bool grow(wr_gtab *gt) {
   return true;
 }
 
-static bool insert(wr_gtab *gt, wr_gslot *slot, uint64_t hv, const wr_batch *b, const int *cols,
-                   int r, uint32_t *gid) {
+/* Takes a new group id for hash hv with a zeroed state; the caller then
+ * stores the keys and links the slot, or gives the id back with unclaim. */
+static bool claim(wr_gtab *gt, uint64_t hv, uint32_t *gid) {
   uint32_t g;
   if (!gid_new(gt, &g)) return false;
   uint8_t *row = wr_gtab_row(gt, g);
   memcpy(row + ROW_HASH, &hv, sizeof hv);
   row[ROW_LIVE] = 1;
   memset(row + gt->state_off, 0, gt->state_size);
-  if (!keys_store(gt, row, b, cols, r)) {
-    /* Keep the table consistent: the id goes back unused. */
-    row[ROW_LIVE] = 0;
-    gt->norder--;
-    if (g + 1 == gt->next_gid) {
-      gt->next_gid--;
-    } else {
-      gt->free_ids[gt->nfree++] = g;
-    }
-    return false;
-  }
-  slot->hash = hv;
-  slot->gid1 = g + 1;
-  gt->live++;
   *gid = g;
   return true;
 }
 
-/* The probe loop; EQ(row, r) compares a stored row with batch row r. The
- * slot of the row PREFETCH_AHEAD positions later is prefetched, hiding
- * most cache misses of large tables. */
+/* Gives back the id of a failed claim, keeping the table consistent. */
+static void unclaim(wr_gtab *gt, uint32_t g) {
+  wr_gtab_row(gt, g)[ROW_LIVE] = 0;
+  gt->norder--;
+  if (g + 1 == gt->next_gid)
+    gt->next_gid--;
+  else
+    gt->free_ids[gt->nfree++] = g;
+}
+
+static void link_slot(wr_gtab *gt, wr_gslot *slot, uint64_t hv, uint32_t g) {
+  slot->hash = hv;
+  slot->gid1 = g + 1;
+  gt->live++;
+}
+
+static bool insert(wr_gtab *gt, wr_gslot *slot, uint64_t hv, const wr_batch *b, const int *cols,
+                   int r, uint32_t *gid) {
+  uint32_t g;
+  if (!claim(gt, hv, &g)) return false;
+  if (!keys_store(gt, wr_gtab_row(gt, g), b, cols, r)) {
+    unclaim(gt, g);
+    return false;
+  }
+  link_slot(gt, slot, hv, g);
+  *gid = g;
+  return true;
+}
+
+/* The probe loop over k < n; HASH(k) is the hash of the k-th lookup,
+ * EQ(row) compares a stored row with it and INSERT creates its group in
+ * the empty slot s. The slot of the lookup PREFETCH_AHEAD positions later
+ * is prefetched, hiding most cache misses of large tables. */
 #define PREFETCH_AHEAD 8
-#define PROBE(EQ)                                                            \
+#define PROBE(HASH, EQ, INSERT)                                              \
   do {                                                                      \
     for (int k = 0; k < n; k++) {                                           \
-      int r = sel ? sel[k] : k;                                             \
-      if (k + PREFETCH_AHEAD < n) {                                         \
-        int ra = sel ? sel[k + PREFETCH_AHEAD] : k + PREFETCH_AHEAD;        \
-        __builtin_prefetch(&gt->slots[(uint32_t)h[ra] & gt->mask]);         \
-      }                                                                     \
+      if (k + PREFETCH_AHEAD < n)                                           \
+        __builtin_prefetch(&gt->slots[(uint32_t)HASH(k + PREFETCH_AHEAD) & gt->mask]); \
       if (gt->live >= gt->grow_at && !grow(gt)) return WEIR_ENOMEM;         \
-      uint64_t hv = h[r];                                                   \
+      uint64_t hv = HASH(k);                                                \
       uint32_t p = (uint32_t)hv & gt->mask;                                 \
       for (;;) {                                                            \
         wr_gslot *s = &gt->slots[p];                                        \
         if (!s->gid1) {                                                     \
-          if (!insert(gt, s, hv, b, cols, r, &gids[k])) return WEIR_ENOMEM; \
+          if (!(INSERT)) return WEIR_ENOMEM;                                \
           break;                                                            \
         }                                                                   \
         if (s->hash == hv) {                                                \
@@ -342,6 +360,9 @@ static bool insert(wr_gtab *gt, wr_gslot *slot, uint64_t hv, const wr_batch *b, 
     }                                                                       \
   } while (0)
 
+#define ROW_OF(k) (sel ? sel[k] : (k))
+#define BATCH_HASH(k) h[ROW_OF(k)]
+
 weir_status wr_gtab_find_or_add(wr_gtab *gt, const wr_batch *b, const int *cols,
                                 const uint64_t *h, const int *sel, int n, uint32_t *gids) {
   const wr_vec *v0 = gt->nkeys == 1 ? &b->cols[cols[0]] : NULL;
@@ -349,11 +370,111 @@ weir_status wr_gtab_find_or_add(wr_gtab *gt, const wr_batch *b, const int *cols,
     /* One 64-bit integer key without NULLs in this batch: compare words. */
     const int64_t *x = v0->data;
     uint32_t off = gt->key_off[0];
-    PROBE(!row[ROW_NULLS] && memcmp(row + off, &x[r], 8) == 0);
+    PROBE(BATCH_HASH, !row[ROW_NULLS] && memcmp(row + off, &x[ROW_OF(k)], 8) == 0,
+          insert(gt, s, hv, b, cols, ROW_OF(k), &gids[k]));
   } else {
-    PROBE(keys_eq(gt, row, b, cols, r));
+    PROBE(BATCH_HASH, keys_eq(gt, row, b, cols, ROW_OF(k)),
+          insert(gt, s, hv, b, cols, ROW_OF(k), &gids[k]));
   }
   return WEIR_OK;
+}
+
+/* ---- groups taken from another table ------------------------------------ */
+
+static inline uint64_t row_hash(const uint8_t *row) {
+  uint64_t hv;
+  memcpy(&hv, row + ROW_HASH, sizeof hv);
+  return hv;
+}
+
+/* Whether row a of gt and row b of src (same key types) hold equal keys. */
+static inline bool rows_eq(const wr_gtab *gt, const uint8_t *a, const wr_gtab *src,
+                           const uint8_t *b) {
+  for (int k = 0; k < gt->nkeys; k++) {
+    if (a[ROW_NULLS + k] != b[ROW_NULLS + k]) return false;
+    if (a[ROW_NULLS + k]) continue;
+    const uint8_t *x = a + gt->key_off[k], *y = b + src->key_off[k];
+    switch (gt->key_types[k]) {
+      case WEIR_TEXT:
+        if (!str_eq(*(const wr_str *)x, *(const wr_str *)y)) return false;
+        break;
+      case WEIR_DOUBLE: {
+        double dx, dy;
+        memcpy(&dx, x, sizeof dx);
+        memcpy(&dy, y, sizeof dy);
+        if (!f64_eq(dx, dy)) return false;
+        break;
+      }
+      default:
+        /* Narrower types are stored zero-padded to 8 bytes. */
+        if (memcmp(x, y, 8) != 0) return false;
+        break;
+    }
+  }
+  return true;
+}
+
+/* Copies the keys of row b of src into row a of gt (text into gt's arena). */
+static bool rows_copy_keys(wr_gtab *gt, uint8_t *a, const wr_gtab *src, const uint8_t *b) {
+  memcpy(a + ROW_NULLS, b + ROW_NULLS, (size_t)gt->nkeys);
+  for (int k = 0; k < gt->nkeys; k++) {
+    uint8_t *x = a + gt->key_off[k];
+    const uint8_t *y = b + src->key_off[k];
+    if (gt->key_types[k] != WEIR_TEXT) {
+      memcpy(x, y, 8);
+      continue;
+    }
+    wr_str s;
+    memcpy(&s, y, sizeof s);
+    if (s.n && !(s.p = wr_arena_strndup(&gt->arena, s.p, s.n))) return false;
+    memcpy(x, &s, sizeof s);
+  }
+  return true;
+}
+
+static bool insert_from(wr_gtab *gt, wr_gslot *slot, uint64_t hv, const wr_gtab *src,
+                        const uint8_t *srow, uint32_t *gid) {
+  uint32_t g;
+  if (!claim(gt, hv, &g)) return false;
+  if (!rows_copy_keys(gt, wr_gtab_row(gt, g), src, srow)) {
+    unclaim(gt, g);
+    return false;
+  }
+  link_slot(gt, slot, hv, g);
+  *gid = g;
+  return true;
+}
+
+#define SRC_ROW(k) wr_gtab_row(src, sgids[k])
+#define SRC_HASH(k) row_hash(SRC_ROW(k))
+
+weir_status wr_gtab_find_or_add_from(wr_gtab *gt, const wr_gtab *src, const uint32_t *sgids,
+                                     int n, uint32_t *gids) {
+  PROBE(SRC_HASH, rows_eq(gt, row, src, SRC_ROW(k)),
+        insert_from(gt, s, hv, src, SRC_ROW(k), &gids[k]));
+  return WEIR_OK;
+}
+
+uint32_t wr_gtab_find_from(const wr_gtab *gt, const wr_gtab *src, uint32_t sg) {
+  const uint8_t *srow = wr_gtab_row(src, sg);
+  uint64_t hv = row_hash(srow);
+  for (uint32_t p = (uint32_t)hv & gt->mask;; p = (p + 1) & gt->mask) {
+    const wr_gslot *s = &gt->slots[p];
+    if (!s->gid1) return WR_GT_NONE;
+    if (s->hash == hv && rows_eq(gt, wr_gtab_row(gt, s->gid1 - 1), src, srow))
+      return s->gid1 - 1;
+  }
+}
+
+void wr_gtab_clear(wr_gtab *gt) {
+  memset(gt->slots, 0, sizeof(wr_gslot) * ((size_t)gt->mask + 1));
+  wr_arena_reset(&gt->arena);
+  gt->live = 0;
+  gt->npages = 0;
+  gt->next_gid = 0;
+  gt->nfree = 0;
+  gt->norder = 0;
+  gt->dead_in_order = 0;
 }
 
 void wr_gtab_remove(wr_gtab *gt, uint32_t g) {

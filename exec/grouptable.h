@@ -73,6 +73,20 @@ void wr_gtab_hash(const wr_batch *b, int nkeys, const int *cols, uint64_t *h);
 weir_status wr_gtab_find_or_add(wr_gtab *gt, const wr_batch *b, const int *cols,
                                 const uint64_t *h, const int *sel, int n, uint32_t *gids);
 
+/* Like wr_gtab_find_or_add, with the keys taken from groups sgids[0..n)
+ * of another table src with the same key types (its stored hashes are
+ * reused; text keys are copied into gt's arena). */
+weir_status wr_gtab_find_or_add_from(wr_gtab *gt, const wr_gtab *src, const uint32_t *sgids,
+                                     int n, uint32_t *gids);
+/* The id of the live group of gt whose keys equal those of group sg of src
+ * (same key types), or WR_GT_NONE. Never inserts. */
+#define WR_GT_NONE UINT32_MAX
+uint32_t wr_gtab_find_from(const wr_gtab *gt, const wr_gtab *src, uint32_t sg);
+
+/* Empties the table (every group and its memory), keeping its slot array
+ * for reuse. */
+void wr_gtab_clear(wr_gtab *gt);
+
 /* Unlinks group g; its memory stays readable until a later insertion
  * reuses the id. */
 void wr_gtab_remove(wr_gtab *gt, uint32_t g);

@@ -1,9 +1,11 @@
 /*
  * hashagg.c — hash aggregation: construction, the changelog (unwindowed)
- * mode and output rows. Tumbling windows are in hashagg_window.c, state
- * images in hashagg_state.c; hashagg_int.h describes the shared state.
+ * mode, output rows and the operator's entry points. Windows are in
+ * hashagg_window.c (input), hashagg_slice.c (slices, firing) and
+ * hashagg_emit.c (EMIT CHANGES / EVERY), state images in hashagg_state.c;
+ * hashagg_int.h describes the shared state.
  *
- * Per input batch, both modes do the same vector work: hash the key
+ * Per input batch, every mode does the same vector work: hash the key
  * columns of every row (grouptable.h), find or create each row's group,
  * collect a pointer to each row's group state, then fold every aggregate
  * over the batch with one typed loop (aggfn.h). Retraction rows (-U, -D)
@@ -22,6 +24,12 @@
  * so several updates of one group within a batch coalesce into one pair.
  * Memory: the table's arena holds every live group; removed groups' rows
  * are reused by later groups.
+ *
+ * Watermarks: the changelog mode forwards them as they come. Windowed
+ * modes first fire what the watermark closes, then forward W - grace
+ * (WR_WM_END as is). WR_WM_IDLE is forwarded unchanged and is not a
+ * watermark value: nothing fires, and the next real watermark is
+ * forwarded even if it did not advance.
  */
 #include "hashagg_int.h"
 
@@ -37,8 +45,9 @@ wr_gtab *wr_hashagg_table_new(wr_hashagg *h, uint32_t expect) {
 bool wr_hashagg_scratch(wr_hashagg *h, int n) {
   if (n <= h->scap) return true;
   void *tmp;
-  if (!GROW(h->hash, n) || !GROW(h->gids, n) || !GROW(h->st, n) || !GROW(h->sel, n) ||
-      !GROW(h->sign, n) || !GROW(h->rowwin, n) || !GROW(h->bwin, n) || !GROW(h->touched, n))
+  if (!GROW(h->hash, n) || !GROW(h->gids, n) || !GROW(h->gids2, n) || !GROW(h->st, n) ||
+      !GROW(h->sel, n) || !GROW(h->sign, n) || !GROW(h->rowslice, n) || !GROW(h->bslice, n) ||
+      !GROW(h->touched, n))
     return false;
   tmp = realloc(h->image, h->state_size * (size_t)n);
   if (!tmp) return false;
@@ -52,18 +61,62 @@ weir_status wr_hashagg_write(wr_hashagg *h, const wr_gtab *gt, const uint32_t *g
   wr_batch *out = h->out;
   if (wr_gtab_keys_out(gt, gids, n, out, row0) != WEIR_OK) return WEIR_ENOMEM;
   int c = h->nkeys;
-  if (h->win.kind == WR_WIN_TUMBLE) {
+  if (h->win.kind != WR_WIN_NONE) {
     int64_t *s = WR_VEC_I64(&out->cols[c]) + row0, *e = WR_VEC_I64(&out->cols[c + 1]) + row0;
+    int64_t *t = WR_VEC_I64(&out->cols[c + 2]) + row0;
     for (int k = 0; k < n; k++) {
       s[k] = ws;
       e[k] = we;
+      t[k] = we - 1;
     }
-    c += 2;
+    c += 3;
   }
   for (int a = 0; a < h->naggs; a++)
     if (wr_agg_final(&h->aggs[a], h->agg_off[a], st, n, out, c + a, row0) != WEIR_OK)
       return WEIR_ENOMEM;
   return WEIR_OK;
+}
+
+weir_status wr_hashagg_state_merge(const wr_hashagg *h, uint8_t *dst, const uint8_t *src,
+                                   wr_arena *arena) {
+  ((wr_ghdr *)dst)->rows += ((const wr_ghdr *)src)->rows;
+  for (int a = 0; a < h->naggs; a++)
+    if (wr_agg_merge(&h->aggs[a], dst + h->agg_off[a], src + h->agg_off[a], arena) != WEIR_OK)
+      return WEIR_ENOMEM;
+  return WEIR_OK;
+}
+
+bool wr_hashagg_state_same(const wr_hashagg *h, const uint8_t *a, const uint8_t *b) {
+  for (int k = 0; k < h->naggs; k++)
+    if (!wr_agg_same(&h->aggs[k], a + h->agg_off[k], b + h->agg_off[k])) return false;
+  return true;
+}
+
+bool wr_hashagg_retire(wr_hashagg *h, wr_gtab *gt) {
+  if (h->nretired == h->retiredcap) {
+    int cap = h->retiredcap ? h->retiredcap * 2 : 8;
+    wr_gtab **r = realloc(h->retired, sizeof *r * (size_t)cap);
+    if (!r) return false;
+    h->retired = r;
+    h->retiredcap = cap;
+  }
+  h->retired[h->nretired++] = gt;
+  return true;
+}
+
+weir_status wr_hashagg_flush(wr_hashagg *h, wr_err *err) {
+  weir_status st = WEIR_OK;
+  if (h->orow) {
+    h->out->n = h->orow;
+    st = wr_op_emit(&h->op, h->out, err);
+    wr_batch_reset(h->out);
+    h->orow = 0;
+  }
+  h->merge_staged = false;
+  for (int i = 0; i < h->nretired; i++) wr_gtab_free(h->retired[i]);
+  h->nretired = 0;
+  wr_arena_reset(&h->scratch);
+  return st;
 }
 
 /* ---- changelog mode ----------------------------------------------------- */
@@ -85,12 +138,6 @@ static weir_status cl_flush(wr_hashagg *h, int n, wr_err *err) {
   memcpy(ops, h->oop, (size_t)n);
   out->n = n;
   return wr_op_emit(&h->op, out, err);
-}
-
-static bool aggs_same(const wr_hashagg *h, const uint8_t *a, const uint8_t *b) {
-  for (int k = 0; k < h->naggs; k++)
-    if (!wr_agg_same(&h->aggs[k], a + h->agg_off[k], b + h->agg_off[k])) return false;
-  return true;
 }
 
 static void stage(wr_hashagg *h, int *no, uint32_t g, const uint8_t *st, weir_op op) {
@@ -121,7 +168,7 @@ static weir_status cl_emit(wr_hashagg *h, uint32_t nt, wr_err *err) {
     } else if (nc <= 0) {
       stage(h, &no, g, old, WEIR_OP_DELETE);
       wr_gtab_remove(h->gt, g);
-    } else if (!aggs_same(h, old, cur)) {
+    } else if (!wr_hashagg_state_same(h, old, cur)) {
       stage(h, &no, g, old, WEIR_OP_UPDATE_BEFORE);
       stage(h, &no, g, cur, WEIR_OP_UPDATE_AFTER);
     }
@@ -163,36 +210,55 @@ static weir_status agg_batch(wr_op *op, int port, wr_batch *b, wr_err *err) {
   wr_hashagg *h = (wr_hashagg *)op;
   if (b->n == 0) return WEIR_OK;
   if (!wr_hashagg_scratch(h, b->n)) return wr_err_nomem(err);
-  if (h->win.kind == WR_WIN_TUMBLE) return wr_hashagg_win_batch(h, b, err);
+  if (h->win.kind != WR_WIN_NONE) return wr_hashagg_win_batch(h, b, err);
   return cl_batch(h, b, err);
 }
 
 static weir_status agg_wm(wr_op *op, int port, int64_t wm, wr_err *err) {
   (void)port;
   wr_hashagg *h = (wr_hashagg *)op;
-  if (wm > h->wm) h->wm = wm;
-  if (h->win.kind == WR_WIN_TUMBLE) {
-    weir_status st = wr_hashagg_win_fire(h, h->wm, err);
-    if (st != WEIR_OK) return st;
+  if (wm == WR_WM_IDLE) {
+    h->idle_out = true;
+    return wr_op_emit_wm(op, wm, err);
   }
-  if (h->wm <= h->wm_out) return WEIR_OK;
-  h->wm_out = h->wm;
-  return wr_op_emit_wm(op, h->wm, err);
+  int64_t out = wm;
+  if (h->win.kind != WR_WIN_NONE) {
+    if (wm > h->level) {
+      weir_status st = wr_hashagg_advance(h, wm, err);
+      if (st != WEIR_OK) return st;
+    }
+    if (wm != WR_WM_END) out = wr_hashagg_sat_sub(wm, h->win.grace);
+  } else if (wm > h->level) {
+    h->level = wm;
+  }
+  if (out <= h->wm_out && !h->idle_out) return WEIR_OK;
+  if (out > h->wm_out) h->wm_out = out;
+  h->idle_out = false;
+  return wr_op_emit_wm(op, h->wm_out, err);
 }
 
 static uint64_t agg_state_size(const wr_op *op) {
   const wr_hashagg *h = (const wr_hashagg *)op;
   if (h->gt) return h->gt->live;
   uint64_t n = 0;
-  for (int w = 0; w < h->nwin; w++) n += h->wins[w]->gt->live;
+  for (int i = 0; i < h->nslice; i++) n += h->slices[i]->gt->live;
+  for (int i = 0; i < h->nimage; i++) n += h->images[i]->gt->live;
   return n;
 }
 
 static void agg_destroy(wr_op *op) {
   wr_hashagg *h = (wr_hashagg *)op;
   wr_hashagg_win_clear(h);
-  free(h->wins);
+  for (int i = 0; i < h->nretired; i++) wr_gtab_free(h->retired[i]);
+  free(h->retired);
+  free(h->slices);
+  free(h->images);
+  wr_gtab_free(h->merge);
+  free(h->morder);
+  wr_arena_free(&h->marena);
   wr_gtab_free(h->gt);
+  wr_arena_free(&h->scratch);
+  free(h->mstate);
   wr_batch_free(h->out);
   free(h->input_types);
   free(h->keys);
@@ -204,11 +270,12 @@ static void agg_destroy(wr_op *op) {
   free(h->out_types);
   free(h->hash);
   free(h->gids);
+  free(h->gids2);
   free(h->st);
   free(h->sel);
   free(h->sign);
-  free(h->rowwin);
-  free(h->bwin);
+  free(h->rowslice);
+  free(h->bslice);
   free(h->touched);
   free(h->image);
   free(h->ost);
@@ -227,6 +294,35 @@ static const wr_op_vtab hashagg_vt = {
   .destroy = agg_destroy,
 };
 
+/* Checks the window of a windowed spec; `what` names its kind and `part`
+ * its slide (HOP) or step (CUMULATE). */
+static weir_status check_window(const wr_agg_spec *s, const char *what, const char *part,
+                                wr_err *err) {
+  const wr_window_spec *w = &s->win;
+  if (w->time_col < 0 || w->time_col >= s->ninput || s->input_types[w->time_col] != WEIR_TIMESTAMP)
+    return wr_err_set(err, WEIR_EMISUSE, "%s window: time column must be a TIMESTAMP", what);
+  if (w->size <= 0) return wr_err_set(err, WEIR_EMISUSE, "%s window: size must be positive", what);
+  if (part) {
+    if (w->slide <= 0)
+      return wr_err_set(err, WEIR_EMISUSE, "%s window: %s must be positive", what, part);
+    if (w->size % w->slide != 0)
+      return wr_err_set(err, WEIR_EMISUSE,
+                        "%s window: size (%lld ms) must be a multiple of the %s (%lld ms)", what,
+                        (long long)w->size, part, (long long)w->slide);
+  }
+  if (w->grace < 0)
+    return wr_err_set(err, WEIR_EMISUSE, "%s window: grace must not be negative", what);
+  switch (s->emit) {
+    case WR_EMIT_FINAL:
+    case WR_EMIT_CHANGES: return WEIR_OK;
+    case WR_EMIT_EVERY:
+      if (s->every <= 0)
+        return wr_err_set(err, WEIR_EMISUSE, "EMIT EVERY: the interval must be positive");
+      return WEIR_OK;
+  }
+  return wr_err_set(err, WEIR_EMISUSE, "aggregation: unknown emit mode");
+}
+
 static weir_status check_spec(const wr_agg_spec *s, wr_err *err) {
   if (s->ninput < 0 || s->nkeys < 0 || s->naggs < 0 || (s->ninput && !s->input_types))
     return wr_err_set(err, WEIR_EMISUSE, "aggregation: bad column counts");
@@ -237,18 +333,15 @@ static weir_status check_spec(const wr_agg_spec *s, wr_err *err) {
     weir_status st = wr_agg_check(&s->aggs[a], s->ninput, s->input_types, err);
     if (st != WEIR_OK) return st;
   }
-  if (s->win.kind == WR_WIN_TUMBLE) {
-    if (s->win.time_col < 0 || s->win.time_col >= s->ninput ||
-        s->input_types[s->win.time_col] != WEIR_TIMESTAMP)
-      return wr_err_set(err, WEIR_EMISUSE, "tumbling window: time column must be a TIMESTAMP");
-    if (s->win.size <= 0)
-      return wr_err_set(err, WEIR_EMISUSE, "tumbling window: size must be positive");
-    if (s->win.grace < 0)
-      return wr_err_set(err, WEIR_EMISUSE, "tumbling window: grace must not be negative");
-  } else if (s->win.kind != WR_WIN_NONE) {
-    return wr_err_set(err, WEIR_EMISUSE, "aggregation: unknown window kind");
+  switch (s->win.kind) {
+    case WR_WIN_NONE: return WEIR_OK;
+    case WR_WIN_TUMBLE: return check_window(s, "tumbling", NULL, err);
+    case WR_WIN_HOP: return check_window(s, "hopping", "slide", err);
+    case WR_WIN_CUMULATE: return check_window(s, "cumulating", "step", err);
+    case WR_WIN_SESSION:
+      return wr_err_set(err, WEIR_EMISUSE, "aggregation: session windows are wr_session_new's");
   }
-  return WEIR_OK;
+  return wr_err_set(err, WEIR_EMISUSE, "aggregation: unknown window kind");
 }
 
 static void *dup_array(const void *p, size_t elem, int n) {
@@ -270,7 +363,17 @@ wr_op *wr_hashagg_new(wr_qctx *ctx, const wr_agg_spec *spec, wr_err *err) {
   h->nkeys = spec->nkeys;
   h->naggs = spec->naggs;
   h->win = spec->win;
-  h->wm = h->wm_out = WR_WM_NONE;
+  bool windowed = h->win.kind != WR_WIN_NONE;
+  h->emit = windowed ? spec->emit : WR_EMIT_FINAL;
+  h->every = h->emit == WR_EMIT_EVERY ? spec->every : 0;
+  h->slice_len = h->win.kind == WR_WIN_TUMBLE ? h->win.size : h->win.slide;
+  h->level = h->wm_out = h->fire_end = WR_WM_NONE;
+  h->period = 1;
+  wr_arena_init(&h->scratch, 0);
+  wr_arena_init(&h->marena, 0);
+  h->merge_gen = 1;
+  h->flat = true;
+  for (int a = 0; a < spec->naggs; a++) h->flat = h->flat && !spec->aggs[a].distinct;
   h->input_types = dup_array(spec->input_types, sizeof(weir_type), spec->ninput);
   h->keys = dup_array(spec->keys, sizeof(int), spec->nkeys);
   h->aggs = dup_array(spec->aggs, sizeof(wr_agg_call), spec->naggs);
@@ -278,8 +381,7 @@ wr_op *wr_hashagg_new(wr_qctx *ctx, const wr_agg_spec *spec, wr_err *err) {
   h->key_types = malloc(sizeof(weir_type) * (size_t)(h->nkeys + 1));
   h->agg_off = malloc(sizeof(size_t) * (size_t)(h->naggs + 1));
   h->source = strdup(spec->source ? spec->source : "");
-  bool windowed = h->win.kind == WR_WIN_TUMBLE;
-  h->out_ncol = h->nkeys + (windowed ? 2 : 0) + h->naggs;
+  h->out_ncol = h->nkeys + (windowed ? 3 : 0) + h->naggs;
   h->out_types = malloc(sizeof(weir_type) * (size_t)(h->out_ncol + 1));
   if (!h->input_types || !h->keys || !h->aggs || !h->key_ident || !h->key_types ||
       !h->agg_off || !h->source || !h->out_types)
@@ -290,10 +392,8 @@ wr_op *wr_hashagg_new(wr_qctx *ctx, const wr_agg_spec *spec, wr_err *err) {
     h->key_types[k] = h->input_types[h->keys[k]];
     h->out_types[c++] = h->key_types[k];
   }
-  if (windowed) {
-    h->out_types[c++] = WEIR_TIMESTAMP;
-    h->out_types[c++] = WEIR_TIMESTAMP;
-  }
+  if (windowed)
+    for (int i = 0; i < 3; i++) h->out_types[c++] = WEIR_TIMESTAMP;
   size_t off = sizeof(wr_ghdr);
   for (int a = 0; a < h->naggs; a++) {
     h->agg_off[a] = off;
@@ -308,6 +408,12 @@ wr_op *wr_hashagg_new(wr_qctx *ctx, const wr_agg_spec *spec, wr_err *err) {
   h->oop = malloc((size_t)h->out->cap);
   if (!h->ost || !h->ogid || !h->oop) goto nomem;
   if (!windowed && !(h->gt = wr_hashagg_table_new(h, 16))) goto nomem;
+  if (h->emit != WR_EMIT_FINAL && !(h->mstate = malloc(h->state_size))) goto nomem;
+  if (windowed) {
+    /* Firing works through the scratch vectors a batch of groups at a time. */
+    if (!wr_hashagg_scratch(h, WR_BATCH_ROWS)) goto nomem;
+    wr_hashagg_plan(h);
+  }
   return &h->op;
 nomem:
   agg_destroy(&h->op);

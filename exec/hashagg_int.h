@@ -1,12 +1,27 @@
 /*
- * hashagg_int.h — shared internals of the hash aggregation operator
- * (hashagg.c: construction, changelog mode, output; hashagg_window.c:
- * tumbling windows; hashagg_state.c: snapshot and restore).
+ * hashagg_int.h — shared internals of the hash aggregation operator:
+ *   hashagg.c         construction, the changelog (unwindowed) mode, output
+ *   hashagg_window.c  windowed input: rows to slices, lateness, watermark
+ *                     levels
+ *   hashagg_slice.c   window geometry, the slice store, firing (EMIT FINAL)
+ *   hashagg_emit.c    EMIT CHANGES / EVERY: touched groups, window images
+ *   hashagg_state.c   snapshot and restore
  *
  * Group state layout (inside a grouptable row): a header (wr_ghdr) with
  * the number of rows folded into the group (inserts minus retractions) and
- * the last input batch that touched it, then each aggregate's state at
- * agg_off[a].
+ * an epoch stamp, then each aggregate's state at agg_off[a].
+ *
+ * Windowed state. Every window kind is kept as slices of slice_len ms
+ * (TUMBLE: size, HOP: slide, CUMULATE: step), each with its own group
+ * table, sorted by start. A window [ws, we) is the merge of the slices whose
+ * start lies in [ws, we); windows themselves hold no state in EMIT FINAL.
+ * For CUMULATE the first slice of a block doubles as the block's
+ * accumulator: when a window fires, the slice just before its end is
+ * merged into it, so each window is one table.
+ * `level` is the watermark as seen by the operator (the maximum of
+ * watermark messages and per-row watermarks); `fire_end` says that every
+ * window ending at or before it has fired. EMIT CHANGES / EVERY add, per
+ * open window that has emitted, an image table of the values last emitted.
  */
 #ifndef WR_HASHAGG_INT_H
 #define WR_HASHAGG_INT_H
@@ -17,18 +32,41 @@
 
 typedef struct wr_ghdr {
   int64_t rows;       /* rows folded in (retractions subtract) */
-  uint64_t epoch;     /* changelog mode: last batch that touched the group */
+  union {
+    uint64_t epoch;   /* changelog mode: last batch that touched the group;
+                       * slices (CHANGES/EVERY): the period in which it was
+                       * listed as touched; images: the emission that last
+                       * handled it; merge table: the window it is part of */
+    uint32_t mref;    /* slices (HOP, EMIT FINAL): the group's row in the
+                       * merge table (see wr_hslice.mcached) */
+  };
 } wr_ghdr;
 
-/* One open tumbling window; it owns its groups (and their memory). */
-typedef struct wr_hwin {
-  int64_t start;      /* [start, start + size) */
-  int64_t fire_at;    /* end + grace, saturated: fires when wm >= fire_at */
+/* One slice of windowed state; it owns its groups (and their memory). */
+typedef struct wr_hslice {
+  int64_t start;      /* rows with event time in [start, rend) land here */
+  int64_t rend;       /* start + slice_len; for a CUMULATE accumulator, the
+                       * end of the last window of its block that fired */
+  int64_t last_end;   /* end of the last window covering the slice */
+  int64_t late_at;    /* last_end + grace, saturated: rows are late from it */
   wr_gtab *gt;
-  uint64_t bepoch;    /* batch bucketing: last batch that used the window */
-  int bcount;         /* rows of that batch in the window */
+  uint32_t *touched;  /* CHANGES/EVERY: groups changed since the last
+                       * emission, in order of first change */
+  uint32_t ntouched, touched_cap;
+  uint32_t mcached;   /* HOP, EMIT FINAL: the first mcached groups (first-seen
+                       * order) have a merge row of generation mgen */
+  uint32_t mgen;
+  uint64_t bepoch;    /* batch bucketing: last segment that used the slice */
+  int bcount;         /* rows of that segment in the slice */
   int bpos;           /* where its rows start in the selection vector */
-} wr_hwin;
+} wr_hslice;
+
+/* CHANGES/EVERY: what an open window last emitted, per group (a group
+ * with rows > 0 has been emitted with these aggregate states). */
+typedef struct wr_himage {
+  int64_t end;        /* the window is [start(end), end) */
+  wr_gtab *gt;
+} wr_himage;
 
 typedef struct wr_hashagg {
   wr_op op;
@@ -44,20 +82,24 @@ typedef struct wr_hashagg {
   size_t *agg_off;        /* state offset of each aggregate */
   size_t state_size;      /* header + aggregates */
   wr_window_spec win;
+  wr_emit emit;
+  int64_t every;
   char *source;
   /* Output. */
   int out_ncol;
   weir_type *out_types;
   wr_batch *out;
+  int orow;               /* window mode: rows staged in out */
   /* Scratch sized for the largest input batch seen. */
   int scap;
   uint64_t *hash;
   uint32_t *gids;
+  uint32_t *gids2;
   uint8_t **st;
   int *sel;
   int8_t *sign;
-  wr_hwin **rowwin;       /* window of each row, NULL if dropped */
-  wr_hwin **bwin;         /* distinct windows of the batch */
+  wr_hslice **rowslice;   /* slice of each row, NULL if dropped */
+  wr_hslice **bslice;     /* distinct slices of a segment */
   uint32_t *touched;      /* changelog: groups touched by the batch */
   uint8_t *image;         /* changelog: their states before the batch */
   const uint8_t **ost;    /* output staging: state per output row */
@@ -66,32 +108,106 @@ typedef struct wr_hashagg {
   /* Changelog mode. */
   wr_gtab *gt;
   uint64_t epoch;
-  /* Window mode. */
-  wr_hwin **wins;         /* open windows, ascending start */
-  int nwin, wincap;
-  uint64_t bepoch;
-  uint32_t expect;        /* groups of the largest window seen (sizing hint) */
-  int64_t wm;             /* watermark received */
+  int64_t level;          /* watermark level (windowed: see the top comment) */
   int64_t wm_out;         /* watermark forwarded */
+  bool idle_out;          /* the last watermark forwarded was WR_WM_IDLE */
+  /* Window mode. */
+  int64_t slice_len;
+  wr_hslice **slices;     /* open slices, ascending start */
+  int nslice, slicecap;
+  wr_himage **images;     /* CHANGES/EVERY: open windows' images, ascending end */
+  int nimage, imagecap;
+  int64_t fire_end;       /* every window with end <= fire_end has fired */
+  int64_t next_event;     /* level at which a window fires or EVERY ticks */
+  uint64_t bepoch;        /* segments seen (slice bucketing) */
+  uint32_t expect;        /* groups of the largest slice seen (sizing hint) */
+  wr_gtab *merge;         /* HOP: firing windows' slices merged, one row per
+                           * key, reused from window to window */
+  uint32_t merge_gen;     /* generation of merge (>= 1; bumped when cleared) */
+  uint64_t merge_win;     /* windows merged so far */
+  uint32_t *morder;       /* merge rows of the current window, first-seen order */
+  uint32_t nmorder, morder_cap;
+  wr_arena marena;        /* text and sets of merged states, per window */
+  bool merge_staged;      /* out holds rows that reference merge */
+  bool flat;              /* states hold no owned structure (no DISTINCT):
+                           * a copy may start a merge */
+  wr_gtab **retired;      /* tables freed once out has been flushed */
+  int nretired, retiredcap;
+  uint64_t period;        /* CHANGES/EVERY: touched-list generation (>= 1) */
+  uint64_t stamp;         /* CHANGES/EVERY: emissions so far */
+  uint8_t *mstate;        /* CHANGES/EVERY: one merged group state */
+  wr_arena scratch;       /* CHANGES/EVERY: merged text until out is flushed */
 } wr_hashagg;
+
+/* ---- hashagg.c ---- */
 
 /* Creates an empty group table for this operator's keys and state. */
 wr_gtab *wr_hashagg_table_new(wr_hashagg *h, uint32_t expect);
 /* Makes the scratch vectors hold at least n rows. */
 bool wr_hashagg_scratch(wr_hashagg *h, int n);
 /* Writes n output rows (groups gids of gt with states st) into h->out at
- * row0: keys, then [ws, we) when windowed, then the aggregates. */
+ * row0: keys, then window_start, window_end and window_time when
+ * windowed (window [ws, we)), then the aggregates. */
 weir_status wr_hashagg_write(wr_hashagg *h, const wr_gtab *gt, const uint32_t *gids,
                              const uint8_t *const *st, int n, int row0, int64_t ws, int64_t we);
+/* Folds group state src (header and aggregates) into dst; text goes to
+ * arena. */
+weir_status wr_hashagg_state_merge(const wr_hashagg *h, uint8_t *dst, const uint8_t *src,
+                                   wr_arena *arena);
+/* Whether two group states give the same aggregate values. */
+bool wr_hashagg_state_same(const wr_hashagg *h, const uint8_t *a, const uint8_t *b);
+/* Window mode: pushes the staged rows of out downstream, then frees the
+ * retired tables and the scratch arena they might reference. */
+weir_status wr_hashagg_flush(wr_hashagg *h, wr_err *err);
+/* Queues gt to be freed at the next flush (rows staged in out may point
+ * into it). */
+bool wr_hashagg_retire(wr_hashagg *h, wr_gtab *gt);
 
-/* Tumbling windows (hashagg_window.c). */
+/* ---- hashagg_window.c ---- */
+
+/* Folds a batch into the windows (any windowed kind and emit mode). */
 weir_status wr_hashagg_win_batch(wr_hashagg *h, wr_batch *b, wr_err *err);
-weir_status wr_hashagg_win_fire(wr_hashagg *h, int64_t wm, wr_err *err);
-void wr_hashagg_win_clear(wr_hashagg *h);
-/* The open window starting at start, created if missing; NULL on OOM. */
-wr_hwin *wr_hashagg_win_get(wr_hashagg *h, int64_t start);
 
-/* Snapshot and restore (hashagg_state.c). */
+/* ---- hashagg_slice.c ---- */
+
+int64_t wr_hashagg_sat_add(int64_t a, int64_t b);
+int64_t wr_hashagg_sat_sub(int64_t a, int64_t b);
+/* t rounded down to the grid offset + k*len; false if not representable. */
+bool wr_hashagg_align(int64_t t, int64_t len, int64_t offset, int64_t *out);
+/* Start of the window ending at end. */
+int64_t wr_hashagg_win_start(const wr_hashagg *h, int64_t end);
+/* End of the first window covering s that has not fired. */
+int64_t wr_hashagg_next_end(const wr_hashagg *h, const wr_hslice *s);
+/* Index of the first open slice whose start is >= t. */
+int wr_hashagg_slice_find(const wr_hashagg *h, int64_t t);
+/* The open slice starting at start, created (with the given geometry) if
+ * missing; NULL when out of memory. */
+wr_hslice *wr_hashagg_slice_get(wr_hashagg *h, int64_t start, int64_t rend, int64_t last_end);
+/* Frees every slice and image (restore, destroy). */
+void wr_hashagg_win_clear(wr_hashagg *h);
+/* Raises the level to wm: fires (in end order) the windows with
+ * end + grace <= wm, ticks EMIT EVERY, flushes the output. */
+weir_status wr_hashagg_advance(wr_hashagg *h, int64_t wm, wr_err *err);
+/* Recomputes next_event from the slices, the level and fire_end. */
+void wr_hashagg_plan(wr_hashagg *h);
+
+/* ---- hashagg_emit.c ---- */
+
+/* Lists the groups gids[0..n) of slice s as touched (once per period). */
+bool wr_hashagg_touch(wr_hashagg *h, wr_hslice *s, const uint32_t *gids, int n);
+/* Emits the changes of every open window covering a touched slice, then
+ * starts a new period (CHANGES: after a segment; EVERY: at a tick). */
+weir_status wr_hashagg_emit_touched(wr_hashagg *h, wr_err *err);
+/* EVERY: the final changes of the window ending at end, when it fires. */
+weir_status wr_hashagg_emit_window(wr_hashagg *h, int64_t end, wr_err *err);
+/* Drops the image of the window ending at end (it fired). */
+bool wr_hashagg_image_drop(wr_hashagg *h, int64_t end);
+/* The image of the window ending at end, created if missing (NULL: out
+ * of memory). */
+wr_himage *wr_hashagg_image_get(wr_hashagg *h, int64_t end);
+
+/* ---- hashagg_state.c ---- */
+
 weir_status wr_hashagg_snapshot(wr_op *op, wr_buf *out, wr_err *err);
 weir_status wr_hashagg_restore(wr_op *op, wr_rd *in, wr_err *err);
 

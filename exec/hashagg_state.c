@@ -4,11 +4,15 @@
  * Image layout (little-endian integers, see buf.h):
  *   u32 magic "WHAG", u32 version
  *   fingerprint: u32 window kind, u32 nkeys, u32 naggs, u32 key type each,
- *                u32 fn and u32 argument type per aggregate,
- *                u64 size, offset, grace
- *   u64 watermark received, u64 watermark forwarded, u32 sizing hint
- *   changelog mode: one table; window mode: u32 windows, then per window
- *   u64 start and its table
+ *                per aggregate u32 fn, argument, argument type, result
+ *                type, distinct, filter and order columns,
+ *                u64 size, offset, grace, slide, u32 emit mode, u64 every
+ *   u64 level, u64 watermark forwarded, u32 idle flag, u32 sizing hint
+ *   changelog mode: one table
+ *   window mode: u64 fire_end, u32 slices, then per slice u64 start, rend
+ *     and last_end, its table, u32 touched groups and their positions in
+ *     the table's first-seen order; u32 images, then per image u64 end
+ *     and its table
  *   table: u32 groups, then per group in first-seen order: the key tuple
  *          (grouptable.h), u64 rows, each aggregate's state (aggfn.h)
  * Restore checks the fingerprint against the operator's own spec, discards
@@ -23,7 +27,7 @@
 #include "hashagg_int.h"
 
 #define MAGIC 0x47414857u  /* "WHAG" */
-#define VERSION 1u
+#define VERSION 2u
 
 static void put_fingerprint(const wr_hashagg *h, wr_buf *out) {
   wr_buf_put_u32(out, (uint32_t)h->win.kind);
@@ -31,12 +35,21 @@ static void put_fingerprint(const wr_hashagg *h, wr_buf *out) {
   wr_buf_put_u32(out, (uint32_t)h->naggs);
   for (int k = 0; k < h->nkeys; k++) wr_buf_put_u32(out, (uint32_t)h->key_types[k]);
   for (int a = 0; a < h->naggs; a++) {
-    wr_buf_put_u32(out, (uint32_t)h->aggs[a].fn);
-    wr_buf_put_u32(out, (uint32_t)h->aggs[a].arg_type);
+    const wr_agg_call *c = &h->aggs[a];
+    wr_buf_put_u32(out, (uint32_t)c->fn);
+    wr_buf_put_u32(out, (uint32_t)c->arg);
+    wr_buf_put_u32(out, (uint32_t)c->arg_type);
+    wr_buf_put_u32(out, (uint32_t)c->result_type);
+    wr_buf_put_u32(out, (uint32_t)c->distinct);
+    wr_buf_put_u32(out, (uint32_t)c->filter);
+    wr_buf_put_u32(out, (uint32_t)c->order);
   }
   wr_buf_put_u64(out, (uint64_t)h->win.size);
   wr_buf_put_u64(out, (uint64_t)h->win.offset);
   wr_buf_put_u64(out, (uint64_t)h->win.grace);
+  wr_buf_put_u64(out, (uint64_t)h->win.slide);
+  wr_buf_put_u32(out, (uint32_t)h->emit);
+  wr_buf_put_u64(out, (uint64_t)h->every);
 }
 
 static void put_table(const wr_hashagg *h, wr_gtab *gt, wr_buf *out) {
@@ -51,21 +64,47 @@ static void put_table(const wr_hashagg *h, wr_gtab *gt, wr_buf *out) {
   }
 }
 
+/* Saves the touched list of s as positions in its table's first-seen
+ * order. */
+static bool put_touched(const wr_hslice *s, wr_buf *out) {
+  wr_buf_put_u32(out, s->ntouched);
+  if (!s->ntouched) return true;
+  uint32_t ng;
+  const uint32_t *order = wr_gtab_order(s->gt, &ng);
+  uint32_t *pos = malloc(sizeof *pos * (size_t)s->gt->next_gid);
+  if (!pos) return false;
+  for (uint32_t j = 0; j < ng; j++) pos[order[j]] = j;
+  for (uint32_t x = 0; x < s->ntouched; x++) wr_buf_put_u32(out, pos[s->touched[x]]);
+  free(pos);
+  return true;
+}
+
 weir_status wr_hashagg_snapshot(wr_op *op, wr_buf *out, wr_err *err) {
   wr_hashagg *h = (wr_hashagg *)op;
   wr_buf_put_u32(out, MAGIC);
   wr_buf_put_u32(out, VERSION);
   put_fingerprint(h, out);
-  wr_buf_put_u64(out, (uint64_t)h->wm);
+  wr_buf_put_u64(out, (uint64_t)h->level);
   wr_buf_put_u64(out, (uint64_t)h->wm_out);
+  wr_buf_put_u32(out, h->idle_out);
   wr_buf_put_u32(out, h->expect);
   if (h->win.kind == WR_WIN_NONE) {
     put_table(h, h->gt, out);
   } else {
-    wr_buf_put_u32(out, (uint32_t)h->nwin);
-    for (int w = 0; w < h->nwin; w++) {
-      wr_buf_put_u64(out, (uint64_t)h->wins[w]->start);
-      put_table(h, h->wins[w]->gt, out);
+    wr_buf_put_u64(out, (uint64_t)h->fire_end);
+    wr_buf_put_u32(out, (uint32_t)h->nslice);
+    for (int i = 0; i < h->nslice; i++) {
+      const wr_hslice *s = h->slices[i];
+      wr_buf_put_u64(out, (uint64_t)s->start);
+      wr_buf_put_u64(out, (uint64_t)s->rend);
+      wr_buf_put_u64(out, (uint64_t)s->last_end);
+      put_table(h, s->gt, out);
+      if (!put_touched(s, out)) return wr_err_nomem(err);
+    }
+    wr_buf_put_u32(out, (uint32_t)h->nimage);
+    for (int i = 0; i < h->nimage; i++) {
+      wr_buf_put_u64(out, (uint64_t)h->images[i]->end);
+      put_table(h, h->images[i]->gt, out);
     }
   }
   if (out->oom) return wr_err_nomem(err);
@@ -103,26 +142,63 @@ static weir_status load_table(wr_hashagg *h, wr_gtab *gt, wr_rd *in, wr_batch *k
   return WEIR_OK;
 }
 
+/* Reads a touched list back into slice s (whose table was just loaded). */
+static bool load_touched(wr_hashagg *h, wr_hslice *s, wr_rd *in) {
+  uint32_t n = wr_rd_u32(in), ng;
+  const uint32_t *order = wr_gtab_order(s->gt, &ng);
+  for (uint32_t x = 0; x < n && !in->bad; x++) {
+    uint32_t p = wr_rd_u32(in);
+    if (p >= ng) {
+      in->bad = true;
+      break;
+    }
+    if (!wr_hashagg_touch(h, s, &order[p], 1)) return false;
+  }
+  return true;
+}
+
+static weir_status load_windows(wr_hashagg *h, wr_rd *in, wr_batch *kb, uint8_t *tmp,
+                                wr_err *err) {
+  h->fire_end = (int64_t)wr_rd_u64(in);
+  uint32_t n = wr_rd_u32(in);
+  for (uint32_t i = 0; i < n && !in->bad; i++) {
+    int64_t start = (int64_t)wr_rd_u64(in), rend = (int64_t)wr_rd_u64(in);
+    int64_t last_end = (int64_t)wr_rd_u64(in);
+    if (in->bad) break;
+    wr_hslice *s = wr_hashagg_slice_get(h, start, rend, last_end);
+    if (!s) return wr_err_nomem(err);
+    weir_status st = load_table(h, s->gt, in, kb, tmp, err);
+    if (st != WEIR_OK) return st;
+    if (!load_touched(h, s, in)) return wr_err_nomem(err);
+  }
+  n = in->bad ? 0 : wr_rd_u32(in);
+  for (uint32_t i = 0; i < n && !in->bad; i++) {
+    wr_himage *im = wr_hashagg_image_get(h, (int64_t)wr_rd_u64(in));
+    if (!im) return wr_err_nomem(err);
+    weir_status st = load_table(h, im->gt, in, kb, tmp, err);
+    if (st != WEIR_OK) return st;
+  }
+  wr_hashagg_plan(h);
+  return WEIR_OK;
+}
+
 static weir_status load_state(wr_hashagg *h, wr_rd *in, wr_batch *kb, uint8_t *tmp,
                               wr_err *err) {
-  h->wm = (int64_t)wr_rd_u64(in);
+  h->level = (int64_t)wr_rd_u64(in);
   h->wm_out = (int64_t)wr_rd_u64(in);
+  h->idle_out = wr_rd_u32(in) != 0;
   h->expect = wr_rd_u32(in);
+  weir_status st;
   if (h->win.kind == WR_WIN_NONE) {
     wr_gtab_free(h->gt);
     if (!(h->gt = wr_hashagg_table_new(h, h->expect))) return wr_err_nomem(err);
-    return load_table(h, h->gt, in, kb, tmp, err);
+    st = load_table(h, h->gt, in, kb, tmp, err);
+  } else {
+    st = load_windows(h, in, kb, tmp, err);
   }
-  uint32_t nwin = wr_rd_u32(in);
-  for (uint32_t w = 0; w < nwin && !in->bad; w++) {
-    int64_t start = (int64_t)wr_rd_u64(in);
-    wr_hwin *win = wr_hashagg_win_get(h, start);
-    if (!win) return wr_err_nomem(err);
-    weir_status st = load_table(h, win->gt, in, kb, tmp, err);
-    if (st != WEIR_OK) return st;
-  }
-  if (in->bad) return wr_err_set(err, WEIR_ERROR, "aggregation snapshot is truncated");
-  return WEIR_OK;
+  if (st == WEIR_OK && in->bad)
+    return wr_err_set(err, WEIR_ERROR, "aggregation snapshot is truncated");
+  return st;
 }
 
 weir_status wr_hashagg_restore(wr_op *op, wr_rd *in, wr_err *err) {

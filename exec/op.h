@@ -28,6 +28,10 @@
 
 #define WR_WM_NONE INT64_MIN  /* no watermark yet */
 #define WR_WM_END INT64_MAX   /* final watermark of a bounded input */
+/* Sent by a source idle longer than its idle_timeout: operators with
+ * several inputs stop waiting for it (it counts as +infinity until its next
+ * watermark); single-input operators ignore it but forward it. */
+#define WR_WM_IDLE (INT64_MAX - 1)
 
 typedef struct wr_op wr_op;
 

@@ -14,6 +14,14 @@
  * otherwise the wm vector is added to the incoming batch in place and the
  * batch is forwarded. After the batch, the watermark is forwarded if it
  * advanced.
+ *
+ * Idle input: when the scheduler sends WR_WM_IDLE (the source had no data
+ * for its idle_timeout), event time is assumed to progress with processing
+ * time: the watermark becomes at least maxts - delay + (now - time of the
+ * last batch), is forwarded if it advanced, and then WR_WM_IDLE itself is
+ * forwarded once, so that operators with several inputs stop waiting for
+ * this one. The next batch forwards the watermark again even if it did not
+ * advance, which makes the input count again downstream.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -32,6 +40,8 @@ typedef struct wr_wmassign {
   int64_t maxts;      /* largest event time seen, INT64_MIN before any */
   int64_t floor;      /* watermark received from upstream */
   int64_t emitted;    /* watermark forwarded */
+  int64_t last_batch; /* processing time of the last batch (ms) */
+  bool idle;          /* WR_WM_IDLE forwarded since the last batch */
   wr_batch *out;      /* compaction target when rows are dropped */
   int *sel;
   int scap;
@@ -51,7 +61,12 @@ static int64_t current(const wr_wmassign *w) {
 
 static weir_status advance(wr_wmassign *w, wr_err *err) {
   int64_t wm = current(w);
-  if (wm <= w->emitted) return WEIR_OK;
+  if (w->idle && w->emitted != WR_WM_NONE) {
+    w->idle = false;
+    if (wm < w->emitted) wm = w->emitted;
+  } else if (wm <= w->emitted) {
+    return WEIR_OK;
+  }
   w->emitted = wm;
   return wr_op_emit_wm(&w->op, wm, err);
 }
@@ -109,14 +124,31 @@ static weir_status wma_batch(wr_op *op, int port, wr_batch *b, wr_err *err) {
     }
   }
   w->maxts = mx;
+  w->last_batch = wr_qctx_now(op->ctx);
   weir_status st = wr_op_emit(op, b, err);
   if (st != WEIR_OK) return st;
   return advance(w, err);
 }
 
+static weir_status wma_idle(wr_wmassign *w, wr_err *err) {
+  if (w->maxts != INT64_MIN && w->tcol >= 0) {
+    int64_t wm = from_maxts(w, w->maxts), moved, elapsed = wr_qctx_now(w->op.ctx) - w->last_batch;
+    if (elapsed > 0 && !__builtin_add_overflow(wm, elapsed, &moved) && moved < WR_WM_IDLE &&
+        moved > w->floor)
+      w->floor = moved;
+  }
+  bool was_idle = w->idle;
+  w->idle = false;
+  weir_status st = advance(w, err);
+  w->idle = true;
+  if (st != WEIR_OK || was_idle) return st;
+  return wr_op_emit_wm(&w->op, WR_WM_IDLE, err);
+}
+
 static weir_status wma_wm(wr_op *op, int port, int64_t wm, wr_err *err) {
   (void)port;
   wr_wmassign *w = (wr_wmassign *)op;
+  if (wm == WR_WM_IDLE) return wma_idle(w, err);
   if (wm > w->floor) w->floor = wm;
   return advance(w, err);
 }

@@ -189,6 +189,25 @@ WEIR_API weir_status weir_push_values(weir_engine *eng, const char *stream,
 /* Ends an in-memory stream: queries reading it see its final watermark. */
 WEIR_API weir_status weir_stream_end(weir_engine *eng, const char *stream);
 
+/* Settings of the built-in Nexmark generator (docs/nexmark.md); the same
+ * settings give the same events as CREATE STREAM … WITH (connector =
+ * 'nexmark', events, rate, seed). */
+typedef struct weir_nexmark_options {
+  uint64_t events;  /* events of all three kinds together; at least 1 */
+  uint64_t rate;    /* events per second of event time; 0 means 10,000,000 */
+  uint64_t seed;
+} weir_nexmark_options;
+
+/* Writes the Nexmark events as JSON lines into dir/person.jsonl,
+ * dir/auction.jsonl and dir/bid.jsonl (replacing them; dir is created if
+ * missing), one object per event with the standard field names and
+ * TIMESTAMPs as "YYYY-MM-DD HH:MM:SS.mmm", so that the same events can be
+ * fed to weir's file connector or to another engine. Fails with WEIR_EIO
+ * naming the file, WEIR_EMISUSE for zero events, or WEIR_EINTERRUPT when
+ * weir_interrupt() is called meanwhile (the files are then incomplete). */
+WEIR_API weir_status weir_nexmark_write(weir_engine *eng, const weir_nexmark_options *opts,
+                                        const char *dir);
+
 #ifdef __cplusplus
 }
 #endif

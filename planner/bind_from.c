@@ -6,12 +6,14 @@
  * A stream becomes a Scan of a copy of its catalog entry. A view is
  * expanded by parsing its stored SELECT text again and binding it as a
  * subquery (errors then point into the view's text, named "view <name>").
- * TUMBLE(TABLE t, DESCRIPTOR(ts), size [, offset]) — positional or with
- * Flink's named arguments DATA/TIMECOL/SIZE/OFFSET — becomes a Project
- * that appends window_start, window_end and window_time to t's columns;
- * bind_select.c turns a GROUP BY on window_start and window_end into a
- * windowed aggregation. Joins and the other table functions are refused
- * as not supported yet.
+ * The window table functions — TUMBLE(TABLE t, DESCRIPTOR(ts), size
+ * [, offset]), HOP(…, slide, size [, offset]), CUMULATE(…, step, size
+ * [, offset]) and SESSION(TABLE t [PARTITION BY k], DESCRIPTOR(ts), gap),
+ * positional or with Flink's named arguments — append window_start,
+ * window_end and window_time to t's columns: TUMBLE computes them per row
+ * (a Project), the others append placeholders. bind_select.c turns a
+ * GROUP BY on window_start and window_end into a windowed aggregation.
+ * Joins are refused as not supported yet.
  */
 #include <stdio.h>
 #include <string.h>
@@ -90,30 +92,59 @@ static weir_status bind_subquery(wr_pctx *pc, const ast_from *f, wr_from *out) {
   return make_scope(pc, out->node, out->name, &out->scope);
 }
 
-enum { ARG_DATA, ARG_TIMECOL, ARG_SIZE, ARG_OFFSET, NARG };
+/* Parameters of the window table functions, in positional order. */
+typedef struct tvf_def {
+  const char *name;
+  wr_window_kind kind;
+  int nparams;
+  const char *params[5];
+} tvf_def;
 
-static weir_status tumble_args(wr_pctx *pc, const ast_from *f, const ast_expr **slot) {
-  static const char *const names[NARG] = {"DATA", "TIMECOL", "SIZE", "OFFSET"};
+static const tvf_def TVFS[] = {
+    {"TUMBLE", WR_WIN_TUMBLE, 4, {"DATA", "TIMECOL", "SIZE", "OFFSET"}},
+    {"HOP", WR_WIN_HOP, 5, {"DATA", "TIMECOL", "SLIDE", "SIZE", "OFFSET"}},
+    {"CUMULATE", WR_WIN_CUMULATE, 5, {"DATA", "TIMECOL", "STEP", "SIZE", "OFFSET"}},
+    {"SESSION", WR_WIN_SESSION, 3, {"DATA", "TIMECOL", "GAP"}},
+};
+
+/* Places the call's arguments (positional or named) into slot[] by
+ * parameter; every parameter but OFFSET is required. */
+static weir_status tvf_args(wr_pctx *pc, const ast_from *f, const tvf_def *d,
+                            const ast_expr **slot) {
   int n = f->args ? f->args->n : 0;
   for (int i = 0; i < n; i++) {
     const ast_item *it = &f->args->items[i];
     int k = i;
     if (it->alias.n) {
-      for (k = 0; k < NARG && !wr_str_ieq(it->alias, names[k]); k++) continue;
-      if (k == NARG)
-        return wr_perr(pc, WEIR_ESEMANTIC, it->expr->off, "unknown argument \"%.*s\" of TUMBLE",
-                       (int)it->alias.n, it->alias.p);
+      for (k = 0; k < d->nparams && !wr_str_ieq(it->alias, d->params[k]); k++) continue;
+      if (k == d->nparams)
+        return wr_perr(pc, WEIR_ESEMANTIC, it->expr->off, "unknown argument \"%.*s\" of %s",
+                       (int)it->alias.n, it->alias.p, d->name);
     }
-    if (k >= NARG)
-      return wr_perr(pc, WEIR_ESEMANTIC, it->expr->off, "TUMBLE takes at most 4 arguments");
+    if (k >= d->nparams)
+      return wr_perr(pc, WEIR_ESEMANTIC, it->expr->off, "%s takes at most %d arguments", d->name,
+                     d->nparams);
     if (slot[k])
-      return wr_perr(pc, WEIR_ESEMANTIC, it->expr->off, "argument %s of TUMBLE given twice",
-                     names[k]);
+      return wr_perr(pc, WEIR_ESEMANTIC, it->expr->off, "argument %s of %s given twice",
+                     d->params[k], d->name);
     slot[k] = it->expr;
   }
-  if (!slot[ARG_DATA] || !slot[ARG_TIMECOL] || !slot[ARG_SIZE])
-    return wr_perr(pc, WEIR_ESEMANTIC, f->off,
-                   "TUMBLE requires the arguments DATA, TIMECOL and SIZE");
+  for (int k = 0; k < d->nparams; k++)
+    if (!slot[k] && strcmp(d->params[k], "OFFSET") != 0)
+      return wr_perr(pc, WEIR_ESEMANTIC, f->off, "%s requires the argument %s", d->name,
+                     d->params[k]);
+  return WEIR_OK;
+}
+
+/* A positive (or, for OFFSET, any) constant interval argument. */
+static weir_status tvf_interval(wr_pctx *pc, const tvf_def *d, const ast_expr **slot, int k,
+                                int64_t *ms) {
+  char what[48];
+  snprintf(what, sizeof what, "%s %s", d->name, d->params[k]);
+  if (!slot[k]) return WEIR_OK;
+  if (wr_bind_interval_const(pc, slot[k], what, ms)) return pc->err->code;
+  if (*ms <= 0 && strcmp(d->params[k], "OFFSET") != 0)
+    return wr_perr(pc, WEIR_ESEMANTIC, slot[k]->off, "%s must be positive", what);
   return WEIR_OK;
 }
 
@@ -160,20 +191,65 @@ oom:
   return NULL;
 }
 
-static weir_status bind_tumble(wr_pctx *pc, const ast_from *f, wr_from *out) {
-  const ast_expr *slot[NARG] = {0};
-  if (tumble_args(pc, f, slot)) return pc->err->code;
-  const ast_expr *data = slot[ARG_DATA], *desc = slot[ARG_TIMECOL];
+/* Appends placeholder window columns to in: the windows of HOP, CUMULATE
+ * and SESSION are computed by the aggregation (a row belongs to several
+ * windows, or to a session not known yet), so these columns may only be
+ * consumed by GROUP BY window_start, window_end (bind_select.c checks). */
+static wr_lnode *window_placeholders(wr_pctx *pc, wr_lnode *in) {
+  int n = in->ncol;
+  wr_expr **exprs = wr_palloc(pc, (size_t)(n + 3) * sizeof *exprs);
+  const char **names = wr_palloc(pc, (size_t)(n + 3) * sizeof *names);
+  if (!exprs || !names) return NULL;
+  for (int i = 0; i < n; i++) {
+    names[i] = in->names[i];
+    if (!(exprs[i] = wr_expr_col(pc->a, i, in->types[i]))) goto oom;
+  }
+  names[n] = "window_start";
+  names[n + 1] = "window_end";
+  names[n + 2] = "window_time";
+  for (int i = n; i < n + 3; i++)
+    if (!(exprs[i] = wr_expr_null(pc->a, WEIR_TIMESTAMP))) goto oom;
+  return wr_lproject_new(pc, in, n + 3, exprs, names);
+oom:
+  wr_err_nomem(pc->err);
+  return NULL;
+}
+
+/* SESSION's PARTITION BY columns, as scope indexes. */
+static weir_status session_parts(wr_pctx *pc, const ast_expr *data, const wr_from *in,
+                                 wr_from *out) {
+  int n = data->args ? data->args->n : 0;
+  if (!(out->parts = wr_palloc(pc, (size_t)(n + 1) * sizeof *out->parts))) return pc->err->code;
+  for (int i = 0; i < n; i++) {
+    const ast_expr *c = data->args->items[i].expr;
+    if (c->kind != AST_COLUMN)
+      return wr_perr(pc, WEIR_ESEMANTIC, c->off, "PARTITION BY of SESSION takes column names");
+    if ((out->parts[i] = wr_scope_find(pc, &in->scope, c->qualifier, c->name, c->off)) < 0)
+      return pc->err->code;
+  }
+  out->nparts = n;
+  return WEIR_OK;
+}
+
+static weir_status bind_window_tvf(wr_pctx *pc, const ast_from *f, const tvf_def *d,
+                                   wr_from *out) {
+  const ast_expr *slot[5] = {0};
+  if (tvf_args(pc, f, d, slot)) return pc->err->code;
+  const ast_expr *data = slot[0], *desc = slot[1];
   if (data->kind != AST_TABLE_ARG)
-    return wr_perr(pc, WEIR_ESEMANTIC, data->off,
-                   "the DATA argument of TUMBLE must be TABLE <name>");
-  if (data->args && data->args->n) return wr_unsupported(pc, data->off, "PARTITION BY in TUMBLE");
+    return wr_perr(pc, WEIR_ESEMANTIC, data->off, "the DATA argument of %s must be TABLE <name>",
+                   d->name);
+  if (data->args && data->args->n && d->kind != WR_WIN_SESSION) {
+    char what[48];
+    snprintf(what, sizeof what, "PARTITION BY in %s", d->name);
+    return wr_unsupported(pc, data->off, what);
+  }
   wr_from in = {0};
   if (bind_relation(pc, data->name, f->alias, data->off, &in)) return pc->err->code;
   if (desc->kind != AST_DESCRIPTOR || !desc->args || desc->args->n != 1 ||
       desc->args->items[0].expr->kind != AST_COLUMN)
     return wr_perr(pc, WEIR_ESEMANTIC, desc->off,
-                   "the TIMECOL argument of TUMBLE must be DESCRIPTOR(<column>)");
+                   "the TIMECOL argument of %s must be DESCRIPTOR(<column>)", d->name);
   const ast_expr *tc = desc->args->items[0].expr;
   int col = wr_scope_find(pc, &in.scope, tc->qualifier, tc->name, tc->off);
   if (col < 0) return pc->err->code;
@@ -181,15 +257,23 @@ static weir_status bind_tumble(wr_pctx *pc, const ast_from *f, wr_from *out) {
     return wr_perr(pc, WEIR_ESEMANTIC, tc->off,
                    "window time column must be the event-time (WATERMARK) column");
   if (in.node->changelog) return wr_unsupported(pc, f->off, "windows over an updating input");
-  int64_t size, offset = 0;
-  if (wr_bind_interval_const(pc, slot[ARG_SIZE], "TUMBLE size", &size)) return pc->err->code;
-  if (size <= 0)
-    return wr_perr(pc, WEIR_ESEMANTIC, slot[ARG_SIZE]->off, "TUMBLE size must be positive");
-  if (slot[ARG_OFFSET] && wr_bind_interval_const(pc, slot[ARG_OFFSET], "TUMBLE offset", &offset))
-    return pc->err->code;
+  wr_window_spec *w = &out->win;
+  w->kind = d->kind;
+  w->time_col = -1;
+  for (int k = 2; k < d->nparams; k++) {
+    const char *pn = d->params[k];
+    int64_t *dst = !strcmp(pn, "SIZE") ? &w->size : !strcmp(pn, "OFFSET") ? &w->offset
+                 : !strcmp(pn, "GAP") ? &w->gap : &w->slide;
+    if (tvf_interval(pc, d, slot, k, dst)) return pc->err->code;
+  }
+  if ((d->kind == WR_WIN_HOP || d->kind == WR_WIN_CUMULATE) && w->size % w->slide != 0)
+    return wr_perr(pc, WEIR_ESEMANTIC, slot[3]->off, "%s size must be a multiple of its %s",
+                   d->name, d->params[2]);
+  if (d->kind == WR_WIN_SESSION && session_parts(pc, data, &in, out)) return pc->err->code;
 
   int n = in.node->ncol;
-  out->node = window_columns(pc, in.node, size, offset);
+  out->node = d->kind == WR_WIN_TUMBLE ? window_columns(pc, in.node, w->size, w->offset)
+                                       : window_placeholders(pc, in.node);
   if (!out->node) return pc->err->code;
   out->name = in.name;
   if (make_scope(pc, out->node, in.name, &out->scope)) return pc->err->code;
@@ -197,8 +281,6 @@ static weir_status bind_tumble(wr_pctx *pc, const ast_from *f, wr_from *out) {
   out->ws = n;
   out->we = n + 1;
   out->wt = n + 2;
-  out->size = size;
-  out->offset = offset;
   return WEIR_OK;
 }
 
@@ -211,15 +293,8 @@ weir_status wr_bind_from(wr_pctx *pc, const ast_from *f, wr_from *out) {
       return bind_relation(pc, f->name, f->alias, f->off, out);
     case AST_FROM_SUBQUERY: return bind_subquery(pc, f, out);
     case AST_FROM_TVF:
-      if (wr_str_ieq(f->name, "TUMBLE")) return bind_tumble(pc, f, out);
-      if (wr_str_ieq(f->name, "HOP") || wr_str_ieq(f->name, "SESSION") ||
-          wr_str_ieq(f->name, "CUMULATE")) {
-        char what[32];
-        snprintf(what, sizeof what, "%.*s windows", (int)f->name.n, f->name.p);
-        for (char *p = what; *p && *p != ' '; p++)
-          if (*p >= 'a' && *p <= 'z') *p = (char)(*p - 32);
-        return wr_unsupported(pc, f->off, what);
-      }
+      for (size_t i = 0; i < sizeof TVFS / sizeof TVFS[0]; i++)
+        if (wr_str_ieq(f->name, TVFS[i].name)) return bind_window_tvf(pc, f, &TVFS[i], out);
       return wr_perr(pc, WEIR_ESEMANTIC, f->off, "unknown table function: %.*s", (int)f->name.n,
                      f->name.p);
     case AST_FROM_JOIN: return wr_unsupported(pc, f->off, "JOIN");

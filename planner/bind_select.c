@@ -25,10 +25,10 @@ static int32_t emit_offset(const wr_pctx *pc, const ast_select *sel) {
 }
 
 static weir_status check_clauses(wr_pctx *pc, const ast_select *sel) {
-  if (sel->union_all) {
+  if (sel->union_all && sel->union_distinct) {
     int32_t at = sel->union_all->off;
     return wr_unsupported(pc, wr_keyword_offset(pc, sel->off, at, "UNION", at),
-                          sel->union_distinct ? "UNION" : "UNION ALL");
+                          "UNION (without ALL)");
   }
   if (sel->order_by && sel->order_by->n) {
     int32_t at = sel->order_by->items[0].expr->off;
@@ -41,9 +41,6 @@ static weir_status check_clauses(wr_pctx *pc, const ast_select *sel) {
   if (sel->nnamed)
     return wr_unsupported(pc, sel->named[0].over ? sel->named[0].over->off : sel->off,
                           "named windows (WINDOW … AS)");
-  if (sel->emit == AST_EMIT_CHANGES)
-    return wr_unsupported(pc, emit_offset(pc, sel), "EMIT CHANGES");
-  if (sel->emit == AST_EMIT_EVERY) return wr_unsupported(pc, emit_offset(pc, sel), "EMIT EVERY");
   if (!sel->from) return wr_unsupported(pc, sel->off, "SELECT without FROM");
   return WEIR_OK;
 }
@@ -148,6 +145,10 @@ static weir_status bind_keys(wr_pctx *pc, const ast_select *sel, const wr_from *
   for (int i = 0; i < n; i++) {
     const ast_expr *ge = sel->group_by->items[i].expr;
     if (ge->kind == AST_INT) return wr_unsupported(pc, ge->off, "GROUP BY <ordinal>");
+    if (ge->kind == AST_FUNC && !ge->over && wr_legacy_kind(ge->name) != WR_WIN_NONE) {
+      if (wr_bind_legacy_window(pc, ge, fr, in, g)) return pc->err->code;
+      continue;
+    }
     const ast_item *ai = alias_item(sel, ge, &fr->scope);
     wr_expr *k = wr_bind_expr(&kb, ai ? ai->expr : ge);
     if (!k) return pc->err->code;
@@ -163,7 +164,11 @@ static weir_status bind_keys(wr_pctx *pc, const ast_select *sel, const wr_from *
     if (g->keys[i]->col == fr->we) we = i;
   }
   if (ws < 0 || we < 0) return WEIR_OK;
+  if (g->windowed)
+    return wr_perr(pc, WEIR_ESEMANTIC, sel->group_by->items[0].expr->off,
+                   "only one window per aggregation");
   g->windowed = g->tvf = true;
+  g->win = fr->win;
   g->ws_in = g->keys[ws];
   g->we_in = g->keys[we];
   g->wt_in = wr_expr_col(pc->a, fr->wt, WEIR_TIMESTAMP);
@@ -184,19 +189,35 @@ static weir_status bind_window_clause(wr_pctx *pc, const ast_select *sel, const 
   const ast_window *w = sel->window;
   if (fr->tvf)
     return wr_perr(pc, WEIR_ESEMANTIC, w->off, "a WINDOW clause cannot be combined with TUMBLE()");
-  if (w->kind == AST_WIN_HOPPING) return wr_unsupported(pc, w->off, "WINDOW HOPPING");
-  if (w->kind == AST_WIN_SESSION) return wr_unsupported(pc, w->off, "WINDOW SESSION");
+  static const char *const names[] = {"TUMBLING", "HOPPING", "SESSION"};
+  const char *name = names[w->kind];
   if (w->retention) return wr_unsupported(pc, w->retention->off, "RETENTION");
   if (fr->node->rowtime < 0)
     return wr_perr(pc, WEIR_ESEMANTIC, w->off,
-                   "WINDOW TUMBLING needs an event-time column, but \"%s\" has no WATERMARK",
+                   "WINDOW %s needs an event-time column, but \"%s\" has no WATERMARK", name,
                    fr->name ? fr->name : "the subquery");
   if (fr->node->changelog) return wr_unsupported(pc, w->off, "windows over an updating input");
-  if (!w->size) return wr_perr(pc, WEIR_ESEMANTIC, w->off, "WINDOW TUMBLING requires a SIZE");
-  win->kind = WR_WIN_TUMBLE;
-  if (wr_bind_interval_const(pc, w->size, "window SIZE", &win->size)) return pc->err->code;
-  if (win->size <= 0)
-    return wr_perr(pc, WEIR_ESEMANTIC, w->size->off, "window SIZE must be positive");
+  if (w->kind == AST_WIN_SESSION) {
+    win->kind = WR_WIN_SESSION;
+    if (!w->gap) return wr_perr(pc, WEIR_ESEMANTIC, w->off, "WINDOW SESSION requires a gap");
+    if (wr_bind_interval_const(pc, w->gap, "session gap", &win->gap)) return pc->err->code;
+    if (win->gap <= 0)
+      return wr_perr(pc, WEIR_ESEMANTIC, w->gap->off, "session gap must be positive");
+  } else {
+    win->kind = w->kind == AST_WIN_HOPPING ? WR_WIN_HOP : WR_WIN_TUMBLE;
+    if (!w->size) return wr_perr(pc, WEIR_ESEMANTIC, w->off, "WINDOW %s requires a SIZE", name);
+    if (wr_bind_interval_const(pc, w->size, "window SIZE", &win->size)) return pc->err->code;
+    if (win->size <= 0)
+      return wr_perr(pc, WEIR_ESEMANTIC, w->size->off, "window SIZE must be positive");
+  }
+  if (w->kind == AST_WIN_HOPPING) {
+    if (!w->advance)
+      return wr_perr(pc, WEIR_ESEMANTIC, w->off, "WINDOW HOPPING requires ADVANCE BY");
+    if (wr_bind_interval_const(pc, w->advance, "ADVANCE BY", &win->slide)) return pc->err->code;
+    if (win->slide <= 0 || win->size % win->slide != 0)
+      return wr_perr(pc, WEIR_ESEMANTIC, w->advance->off,
+                     "ADVANCE BY must be positive and divide the window SIZE");
+  }
   if (w->grace && wr_bind_interval_const(pc, w->grace, "GRACE PERIOD", &win->grace))
     return pc->err->code;
   if (win->grace < 0)
@@ -215,21 +236,38 @@ static wr_lnode *bind_aggregation(wr_pctx *pc, const ast_select *sel, const wr_f
                                   wr_lnode *in, outcols *o) {
   wr_aggctx g = {0};
   g.changelog_in = in->changelog;
-  wr_window_spec win = {.kind = WR_WIN_NONE, .time_col = -1};
+  g.win.kind = WR_WIN_NONE;
+  g.win.time_col = -1;
   if (sel->window) {
-    if (bind_window_clause(pc, sel, fr, &win)) return NULL;
+    if (bind_window_clause(pc, sel, fr, &g.win)) return NULL;
     g.windowed = true;
   }
   if (bind_keys(pc, sel, fr, in, &g)) return NULL;
-  if (g.tvf) {
-    win.kind = WR_WIN_TUMBLE;
-    win.size = fr->size;
-    win.offset = fr->offset;
+  if (fr->tvf && fr->win.kind != WR_WIN_TUMBLE && !g.tvf) {
+    char what[64];
+    snprintf(what, sizeof what, "%s() without GROUP BY window_start, window_end",
+             fr->win.kind == WR_WIN_HOP ? "HOP" : fr->win.kind == WR_WIN_SESSION ? "SESSION"
+                                                                                 : "CUMULATE");
+    wr_unsupported(pc, sel->from->off, what);
+    return NULL;
   }
-  if (g.windowed) win.time_col = in->rowtime;
+  if (g.windowed) g.win.time_col = in->rowtime;
+  if (g.win.kind == WR_WIN_SESSION && wr_check_session_keys(pc, sel, fr, &g)) return NULL;
   if (sel->emit == AST_EMIT_FINAL && !g.windowed) {
     wr_perr(pc, WEIR_ESEMANTIC, emit_offset(pc, sel), "EMIT FINAL requires a windowed aggregation");
     return NULL;
+  }
+  int64_t every = 0;
+  if (sel->emit == AST_EMIT_EVERY) {
+    if (!g.windowed) {
+      wr_perr(pc, WEIR_ESEMANTIC, emit_offset(pc, sel), "EMIT EVERY requires a windowed aggregation");
+      return NULL;
+    }
+    if (wr_bind_interval_const(pc, sel->emit_every, "EMIT EVERY", &every)) return NULL;
+    if (every <= 0) {
+      wr_perr(pc, WEIR_ESEMANTIC, sel->emit_every->off, "EMIT EVERY interval must be positive");
+      return NULL;
+    }
   }
   wr_binder sb = {.pc = pc, .scope = &fr->scope, .in = in, .agg = &g, .clause = "SELECT"};
   if (bind_list(&sb, sel->cols, o)) return NULL;
@@ -244,12 +282,28 @@ static wr_lnode *bind_aggregation(wr_pctx *pc, const ast_select *sel, const wr_f
                    "GROUP BY without aggregates over an updating input");
     return NULL;
   }
-  wr_lnode *agg = wr_lagg_new(pc, in, g.nkeys, g.keys, g.key_names, g.naggs, g.aggs, &win, false);
+  wr_lnode *agg = wr_lagg_new(pc, in, g.nkeys, g.keys, g.key_names, g.naggs, g.aggs, &g.win,
+                              false);
+  if (agg && g.windowed && sel->emit != AST_EMIT_DEFAULT && sel->emit != AST_EMIT_FINAL) {
+    agg->emit = sel->emit == AST_EMIT_CHANGES ? WR_EMIT_CHANGES : WR_EMIT_EVERY;
+    agg->every = every;
+    agg->changelog = true;
+    agg->rowtime = -1;
+  }
   if (agg && having) agg = wr_lfilter_new(pc, agg, having);
   return agg;
 }
 
-wr_lnode *wr_bind_select(wr_pctx *pc, const ast_select *sel) {
+/* Whether e reads the placeholder window columns of HOP/CUMULATE/SESSION. */
+static bool reads_placeholders(wr_pctx *pc, const wr_from *fr, const wr_expr *e) {
+  if (!fr->tvf || fr->win.kind == WR_WIN_TUMBLE) return false;
+  bool *used = wr_palloc(pc, (size_t)fr->node->ncol + 1);
+  if (!used) return false;
+  wr_expr_mark_cols(e, used);
+  return used[fr->ws] || used[fr->we] || used[fr->wt];
+}
+
+wr_lnode *wr_bind_select_one(wr_pctx *pc, const ast_select *sel) {
   if (check_clauses(pc, sel)) return NULL;
   wr_from fr;
   if (wr_bind_from(pc, sel->from, &fr)) return NULL;
@@ -257,10 +311,20 @@ wr_lnode *wr_bind_select(wr_pctx *pc, const ast_select *sel) {
   if (sel->where) {
     wr_binder wb = {.pc = pc, .scope = &fr.scope, .in = node, .clause = "WHERE"};
     wr_expr *pred = wr_type_bool(pc, wr_bind_expr(&wb, sel->where), "WHERE", sel->where->off);
+    if (pred && reads_placeholders(pc, &fr, pred)) {
+      wr_unsupported(pc, sel->where->off,
+                     "window columns of HOP, CUMULATE or SESSION in WHERE (filter the "
+                     "aggregation's result instead)");
+      return NULL;
+    }
     if (!pred || !(node = wr_lfilter_new(pc, node, pred))) return NULL;
   }
   outcols o = {0};
   if (sel->group_by || sel->having || sel->window || list_has_agg(sel->cols)) {
+    if (wr_list_has_over(sel->cols)) {
+      wr_unsupported(pc, sel->off, "window functions (OVER) in an aggregating SELECT");
+      return NULL;
+    }
     node = bind_aggregation(pc, sel, &fr, node, &o);
   } else {
     if (sel->emit == AST_EMIT_FINAL) {
@@ -268,7 +332,20 @@ wr_lnode *wr_bind_select(wr_pctx *pc, const ast_select *sel) {
               "EMIT FINAL requires a windowed aggregation");
       return NULL;
     }
-    wr_binder b = {.pc = pc, .scope = &fr.scope, .in = node, .clause = "SELECT"};
+    if (fr.tvf && fr.win.kind != WR_WIN_TUMBLE) {
+      wr_unsupported(pc, sel->from->off,
+                     "HOP, CUMULATE or SESSION without GROUP BY window_start, window_end");
+      return NULL;
+    }
+    wr_overctx octx = {0};
+    if (wr_list_has_over(sel->cols)) {
+      if (node->changelog) {
+        wr_unsupported(pc, sel->off, "window functions (OVER) over an updating input");
+        return NULL;
+      }
+      if (!(node = wr_bind_overs(pc, &fr, node, sel->cols, &octx))) return NULL;
+    }
+    wr_binder b = {.pc = pc, .scope = &fr.scope, .in = node, .clause = "SELECT", .over = &octx};
     if (bind_list(&b, sel->cols, &o)) return NULL;
   }
   if (!node) return NULL;

@@ -1,22 +1,10 @@
 /*
  * explain.c — EXPLAIN text: the logical plan (root first, children
- * indented) followed by the physical operator chain, printed the same way
- * from the sink down to the scan's WatermarkAssign. Expressions are
+ * indented) followed by the physical operator tree, printed the same way
+ * from the sink down to the scans' WatermarkAssign operators. Expressions are
  * printed with the names of the columns they read.
  */
 #include "planner_int.h"
-
-static const char *aggfn_name(wr_aggfn fn) {
-  switch (fn) {
-    case WR_AGG_COUNT_STAR:
-    case WR_AGG_COUNT: return "COUNT";
-    case WR_AGG_SUM: return "SUM";
-    case WR_AGG_MIN: return "MIN";
-    case WR_AGG_MAX: return "MAX";
-    case WR_AGG_AVG: return "AVG";
-  }
-  return "?";
-}
 
 static void print_names(wr_buf *out, int n, const char *const *names) {
   wr_buf_putc(out, '[');
@@ -25,17 +13,11 @@ static void print_names(wr_buf *out, int n, const char *const *names) {
 }
 
 static void print_hashagg(wr_buf *out, const wr_pnode *n) {
-  wr_buf_puts(out, "HashAggregate[");
-  if (n->win.kind == WR_WIN_TUMBLE) {
-    wr_buf_puts(out, "tumble ");
-    wr_duration_print(out, n->win.size);
-    if (n->win.offset) {
-      wr_buf_puts(out, ", offset ");
-      wr_duration_print(out, n->win.offset);
-    }
-    wr_buf_puts(out, ", grace ");
-    wr_duration_print(out, n->win.grace);
-    wr_buf_printf(out, ", EMIT FINAL] [time: %s; ", n->in_names[n->win.time_col]);
+  wr_buf_puts(out, n->win.kind == WR_WIN_SESSION ? "SessionAggregate[" : "HashAggregate[");
+  if (n->win.kind != WR_WIN_NONE) {
+    wr_window_print(out, &n->win, n->in_names);
+    wr_emit_print(out, n->emit, n->every);
+    wr_buf_puts(out, "] [");
   } else {
     wr_buf_printf(out, "%s] [", n->changelog ? "updating" : "distinct");
   }
@@ -44,8 +26,9 @@ static void print_hashagg(wr_buf *out, const wr_pnode *n) {
     wr_buf_printf(out, "%s%s", i ? ", " : "", n->in_names[n->keys[i]]);
   for (int i = 0; i < n->naggs; i++) {
     const wr_agg_call *c = &n->aggs[i];
-    wr_buf_printf(out, "%s%s(%s)", i ? ", " : "; aggs: ", aggfn_name(c->fn),
-                  c->arg >= 0 ? n->in_names[c->arg] : "*");
+    wr_buf_printf(out, "%s%s(%s%s)", i ? ", " : "; aggs: ", wr_agg_name(c->fn),
+                  c->distinct ? "DISTINCT " : "", c->arg >= 0 ? n->in_names[c->arg] : "*");
+    if (c->filter >= 0) wr_buf_printf(out, " FILTER (WHERE %s)", n->in_names[c->filter]);
   }
   wr_buf_putc(out, ']');
 }
@@ -76,6 +59,12 @@ static void print_pnode(wr_buf *out, const wr_pnode *n) {
       wr_buf_putc(out, ']');
       break;
     case WR_PHASHAGG: print_hashagg(out, n); break;
+    case WR_PUNION: wr_buf_printf(out, "Union [%d inputs]", n->nins); break;
+    case WR_POVER: wr_buf_printf(out, "OverWindow [%d functions]", n->ow->ncalls); break;
+    case WR_PTOPN:
+      wr_buf_printf(out, "TopN [%lld%s]", (long long)n->ow->n,
+                    n->ow->window_end_col >= 0 ? ", per window" : n->changelog ? ", updating" : "");
+      break;
     case WR_PSINK:
       wr_buf_puts(out, "Sink ");
       print_names(out, n->nout, n->out_names);
@@ -85,12 +74,15 @@ static void print_pnode(wr_buf *out, const wr_pnode *n) {
   wr_buf_putc(out, '\n');
 }
 
+static void print_ptree(wr_buf *out, const wr_plan *p, int i, int depth) {
+  for (int k = 0; k < depth; k++) wr_buf_puts(out, "  ");
+  print_pnode(out, &p->pn[i]);
+  for (int k = 0; k < p->pn[i].nins; k++) print_ptree(out, p, p->pn[i].ins[k], depth + 1);
+}
+
 void wr_plan_explain(const wr_plan *p, wr_buf *out) {
   wr_buf_puts(out, "== Logical plan ==\n");
   wr_lnode_print(out, p->root, 0);
   wr_buf_puts(out, "== Physical plan ==\n");
-  for (int i = p->npn - 1, depth = 0; i >= 0; i--, depth++) {
-    for (int k = 0; k < depth; k++) wr_buf_puts(out, "  ");
-    print_pnode(out, &p->pn[i]);
-  }
+  print_ptree(out, p, p->npn - 1, 0);
 }

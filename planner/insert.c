@@ -2,7 +2,8 @@
  * insert.c — INSERT INTO stream [(cols)] VALUES (…), … as rows of values.
  *
  * The target must be an in-memory stream (no connector, or connector
- * 'none') that is not a system stream. Each cell is bound without any
+ * 'none') that is not a system stream, or a static table (whose
+ * writability the runtime checks). Each cell is bound without any
  * visible column, converted to its column's type (assignment rules:
  * implicit conversions plus numeric narrowing) and evaluated once with
  * wr_expr_eval_const; columns not listed are NULL. Text values are copied
@@ -80,11 +81,11 @@ weir_status wr_plan_values(const wr_catalog *cat, const wr_sqltext *src, const a
                    stmt->name.p);
   if (r->kind == WR_REL_VIEW)
     return wr_perr(&pc, WEIR_ESEMANTIC, stmt->off, "cannot INSERT into view \"%s\"", r->name);
-  if (r->kind == WR_REL_TABLE) return wr_unsupported(&pc, stmt->off, "INSERT into a TABLE");
   if (r->system)
     return wr_perr(&pc, WEIR_ESEMANTIC, stmt->off, "cannot INSERT into system stream \"%s\"",
                    r->name);
-  const char *conn = wr_relation_option(r, "connector");
+  /* A table's rows go to SQLite; the runtime checks that it is writable. */
+  const char *conn = r->kind == WR_REL_TABLE ? NULL : wr_relation_option(r, "connector");
   if (conn && strcmp(conn, "none") != 0)
     return wr_perr(&pc, WEIR_ESEMANTIC, stmt->off,
                    "cannot INSERT into stream \"%s\": it reads from connector '%s'", r->name, conn);

@@ -8,8 +8,11 @@
  *   Project   one column per expression; rowtime = the first expression
  *             that is exactly the input's rowtime column (event time
  *             survives renaming, not computation)
- *   Aggregate keys, [window_start, window_end], aggregates; no rowtime;
+ *   Aggregate keys, [window_start, window_end, window_time], aggregates;
+ *             windowed with EMIT FINAL: rowtime = window_time, else none;
  *             a changelog unless windowed (EMIT FINAL) or a DISTINCT
+ *   Union     the first input's names, types common to all inputs;
+ *             rowtime when every input has it in the same column
  * Nodes live in the plan's arena; the output arrays are never shared
  * between nodes, so rewrite.c may replace them.
  */
@@ -82,7 +85,7 @@ wr_lnode *wr_lagg_new(wr_pctx *pc, wr_lnode *in, int nkeys, wr_expr **keys,
                       const char **key_names, int naggs, wr_lagg *aggs,
                       const wr_window_spec *win, bool distinct) {
   bool windowed = win->kind != WR_WIN_NONE;
-  wr_lnode *n = node_new(pc, WR_LAGG, in, nkeys + (windowed ? 2 : 0) + naggs);
+  wr_lnode *n = node_new(pc, WR_LAGG, in, nkeys + (windowed ? 3 : 0) + naggs);
   if (!n) return NULL;
   n->keys = wr_palloc(pc, (size_t)(nkeys + 1) * sizeof *n->keys);
   n->aggs = wr_palloc(pc, (size_t)(naggs + 1) * sizeof *n->aggs);
@@ -103,6 +106,9 @@ wr_lnode *wr_lagg_new(wr_pctx *pc, wr_lnode *in, int nkeys, wr_expr **keys,
     n->types[c++] = WEIR_TIMESTAMP;
     n->names[c] = "window_end";
     n->types[c++] = WEIR_TIMESTAMP;
+    n->names[c] = "window_time";
+    n->rowtime = c;
+    n->types[c++] = WEIR_TIMESTAMP;
   }
   for (int i = 0; i < naggs; i++, c++) {
     n->aggs[i] = aggs[i];
@@ -110,6 +116,85 @@ wr_lnode *wr_lagg_new(wr_pctx *pc, wr_lnode *in, int nkeys, wr_expr **keys,
     n->types[c] = aggs[i].type;
   }
   return n;
+}
+
+wr_lnode *wr_lunion_new(wr_pctx *pc, int nins, wr_lnode **ins) {
+  wr_lnode *n = node_new(pc, WR_LUNION, NULL, ins[0]->ncol);
+  if (!n || !(n->ins = wr_palloc(pc, (size_t)nins * sizeof *n->ins))) return NULL;
+  n->nins = nins;
+  n->rowtime = ins[0]->rowtime;
+  for (int i = 0; i < nins; i++) {
+    n->ins[i] = ins[i];
+    n->changelog |= ins[i]->changelog;
+    if (ins[i]->rowtime != n->rowtime) n->rowtime = -1;
+  }
+  memcpy(n->names, ins[0]->names, (size_t)n->ncol * sizeof *n->names);
+  memcpy(n->types, ins[0]->types, (size_t)n->ncol * sizeof *n->types);
+  return n;
+}
+
+wr_lnode *wr_lover_new(wr_pctx *pc, wr_lnode *in, wr_lwindow *ow) {
+  wr_lnode *n = node_new(pc, WR_LOVER, in, in->ncol + ow->ncalls);
+  if (!n) return NULL;
+  memcpy(n->names, in->names, (size_t)in->ncol * sizeof *n->names);
+  memcpy(n->types, in->types, (size_t)in->ncol * sizeof *n->types);
+  for (int i = 0; i < ow->ncalls; i++) {
+    n->names[in->ncol + i] = ow->calls[i].name;
+    n->types[in->ncol + i] = ow->calls[i].type;
+  }
+  n->rowtime = in->rowtime;
+  n->ow = ow;
+  return n;
+}
+
+/* Whether a top-N keeps the first row per partition by event time: its
+ * output is then append-only. */
+static bool keeps_first(const wr_lnode *in, const wr_lwindow *ow) {
+  return ow->n == 1 && ow->norder == 1 && ow->order[0].col == in->rowtime && !ow->order[0].desc;
+}
+
+wr_lnode *wr_ltopn_new(wr_pctx *pc, wr_lnode *in, wr_lwindow *ow) {
+  wr_lnode *n = node_new(pc, WR_LTOPN, in, in->ncol + (ow->rank_col ? 1 : 0));
+  if (!n) return NULL;
+  memcpy(n->names, in->names, (size_t)in->ncol * sizeof *n->names);
+  memcpy(n->types, in->types, (size_t)in->ncol * sizeof *n->types);
+  if (ow->rank_col) {
+    n->names[in->ncol] = "rn";
+    n->types[in->ncol] = WEIR_BIGINT;
+  }
+  n->ow = ow;
+  bool append = !in->changelog && (ow->window_end_col >= 0 || keeps_first(in, ow));
+  n->changelog = !append;
+  n->rowtime = append ? in->rowtime : -1;
+  return n;
+}
+
+bool wr_lnode_barrier(const wr_lnode *n) {
+  return n->kind == WR_LUNION || n->kind == WR_LOVER || n->kind == WR_LTOPN;
+}
+
+static void print_window(wr_buf *out, const wr_lnode *n) {
+  const wr_lwindow *w = n->ow;
+  const char *const *in = n->in->names;
+  wr_buf_puts(out, n->kind == WR_LOVER ? "Over [" : "TopN [");
+  for (int i = 0; i < w->ncalls; i++) wr_buf_printf(out, "%s%s", i ? ", " : "", w->calls[i].name);
+  if (n->kind == WR_LTOPN) wr_buf_printf(out, "rank <= %lld", (long long)w->n);
+  wr_buf_puts(out, "] [");
+  if (w->nkeys) wr_buf_puts(out, "PARTITION BY ");
+  for (int i = 0; i < w->nkeys; i++) wr_buf_printf(out, "%s%s", i ? ", " : "", in[w->keys[i]]);
+  wr_buf_puts(out, w->nkeys ? " ORDER BY " : "ORDER BY ");
+  for (int i = 0; i < w->norder; i++)
+    wr_buf_printf(out, "%s%s%s", i ? ", " : "", in[w->order[i].col], w->order[i].desc ? " DESC" : "");
+  if (n->kind == WR_LOVER && w->preceding != INT64_MAX) {
+    wr_buf_puts(out, w->frame == WR_FRAME_ROWS ? " ROWS " : " RANGE ");
+    if (w->frame == WR_FRAME_ROWS)
+      wr_buf_printf(out, "%lld", (long long)w->preceding);
+    else
+      wr_duration_print(out, w->preceding);
+    wr_buf_puts(out, " PRECEDING");
+  }
+  if (n->kind == WR_LTOPN && w->window_end_col >= 0) wr_buf_puts(out, "; per window");
+  wr_buf_putc(out, ']');
 }
 
 const char *wr_expr_text(wr_pctx *pc, const wr_expr *e, const wr_lnode *in) {
@@ -134,25 +219,57 @@ static void print_agg(wr_buf *out, const wr_lnode *n) {
     return;
   }
   for (int i = 0; i < n->naggs; i++) {
+    const wr_lagg *a = &n->aggs[i];
     wr_buf_puts(out, i ? ", " : "; aggs: ");
-    wr_buf_printf(out, "%s(", wr_agg_name(n->aggs[i].fn));
-    if (n->aggs[i].arg)
-      wr_expr_print(out, n->aggs[i].arg, in);
+    wr_buf_printf(out, "%s(%s", wr_agg_name(a->fn), a->distinct ? "DISTINCT " : "");
+    if (a->arg)
+      wr_expr_print(out, a->arg, in);
     else
       wr_buf_putc(out, '*');
     wr_buf_putc(out, ')');
+    if (a->filter) {
+      wr_buf_puts(out, " FILTER (WHERE ");
+      wr_expr_print(out, a->filter, in);
+      wr_buf_putc(out, ')');
+    }
   }
   wr_buf_putc(out, ']');
-  if (n->win.kind != WR_WIN_TUMBLE) return;
-  wr_buf_printf(out, " window=TUMBLE(%s, ", in[n->win.time_col]);
-  wr_duration_print(out, n->win.size);
-  if (n->win.offset) {
+  if (n->win.kind == WR_WIN_NONE) return;
+  wr_buf_puts(out, " window=");
+  wr_window_print(out, &n->win, in);
+  wr_emit_print(out, n->emit, n->every);
+}
+
+void wr_window_print(wr_buf *out, const wr_window_spec *w, const char *const *in) {
+  static const char *const kinds[] = {"NONE", "TUMBLE", "HOP", "CUMULATE", "SESSION"};
+  wr_buf_printf(out, "%s(%s, ", kinds[w->kind], in[w->time_col]);
+  if (w->kind == WR_WIN_SESSION) {
+    wr_buf_puts(out, "gap ");
+    wr_duration_print(out, w->gap);
+  } else {
+    wr_duration_print(out, w->size);
+  }
+  if (w->kind == WR_WIN_HOP || w->kind == WR_WIN_CUMULATE) {
+    wr_buf_puts(out, w->kind == WR_WIN_HOP ? ", slide " : ", step ");
+    wr_duration_print(out, w->slide);
+  }
+  if (w->offset) {
     wr_buf_puts(out, ", offset ");
-    wr_duration_print(out, n->win.offset);
+    wr_duration_print(out, w->offset);
   }
   wr_buf_puts(out, ", grace ");
-  wr_duration_print(out, n->win.grace);
+  wr_duration_print(out, w->grace);
   wr_buf_putc(out, ')');
+}
+
+void wr_emit_print(wr_buf *out, wr_emit emit, int64_t every) {
+  if (emit == WR_EMIT_FINAL) return;
+  if (emit == WR_EMIT_CHANGES) {
+    wr_buf_puts(out, " EMIT CHANGES");
+    return;
+  }
+  wr_buf_puts(out, " EMIT EVERY ");
+  wr_duration_print(out, every);
 }
 
 static void print_project(wr_buf *out, const wr_lnode *n) {
@@ -194,7 +311,11 @@ void wr_lnode_print(wr_buf *out, const wr_lnode *n, int indent) {
       break;
     case WR_LPROJECT: print_project(out, n); break;
     case WR_LAGG: print_agg(out, n); break;
+    case WR_LUNION: wr_buf_puts(out, "Union ALL"); break;
+    case WR_LOVER:
+    case WR_LTOPN: print_window(out, n); break;
   }
   wr_buf_putc(out, '\n');
   if (n->in) wr_lnode_print(out, n->in, indent + 1);
+  for (int i = 0; i < n->nins; i++) wr_lnode_print(out, n->ins[i], indent + 1);
 }

@@ -1,15 +1,18 @@
 /*
- * physical.c — from the rewritten logical plan to a chain of exec
- * operators, and the instantiation of that chain for one run.
+ * physical.c — from the rewritten logical plan to a tree of exec
+ * operators, and the instantiation of that tree for one run.
  *
- * A logical plan of this issue is a chain over one scan (every node has
- * one input); it is laid out bottom-up:
+ * Every operator has one consumer, so the physical plan is a tree whose
+ * root is the sink; operators are stored inputs first. Each logical node
+ * is laid out bottom-up:
  *   Scan      -> WatermarkAssign (stream, event-time column, delay)
  *   Filter    -> Filter
  *   Project   -> Project
- *   Aggregate -> [Project laying out keys, aggregate arguments and the
- *                 time column as plain columns, unless they already are]
- *                HashAggregate
+ *   Aggregate -> [Project laying out keys, aggregate arguments, FILTER
+ *                 predicates and the time column as plain columns, unless
+ *                 they already are]
+ *                HashAggregate (SessionAggregate for session windows)
+ *   Union     -> Union with one input port per branch
  * and ends with a Sink delivering the result columns. wr_pnode records
  * each operator's input and output schema so that EXPLAIN can print
  * expressions with column names and instantiation can compile them.
@@ -23,17 +26,29 @@
 
 #include "planner_int.h"
 
-static wr_pnode *pn_add(wr_plan *p, wr_pkind kind) {
-  wr_pnode *n = &p->pn[p->npn];
-  if (p->npn > 0) {
-    wr_pnode *prev = &p->pn[p->npn - 1];
-    n->nin = prev->nout;
-    n->in_names = prev->out_names;
-    n->in_types = prev->out_types;
+/* Appends an operator reading the output of operator `in` (-1: none) and
+ * returns its index. */
+static int pn_add(wr_pctx *pc, wr_plan *p, wr_pkind kind, int in) {
+  if (p->npn == p->pncap) {
+    int cap = p->pncap ? 2 * p->pncap : 16;
+    wr_pnode *pn = wr_palloc(pc, (size_t)cap * sizeof *pn);
+    if (!pn) return -1;
+    if (p->npn) memcpy(pn, p->pn, (size_t)p->npn * sizeof *pn);
+    p->pn = pn;
+    p->pncap = cap;
   }
+  wr_pnode *n = &p->pn[p->npn];
+  memset(n, 0, sizeof *n);
   n->kind = kind;
-  p->npn++;
-  return n;
+  if (in >= 0) {
+    if (!(n->ins = wr_palloc(pc, sizeof *n->ins))) return -1;
+    n->nins = 1;
+    n->ins[0] = in;
+    n->nin = p->pn[in].nout;
+    n->in_names = p->pn[in].out_names;
+    n->in_types = p->pn[in].out_types;
+  }
+  return p->npn++;
 }
 
 static void pn_out_same(wr_pnode *n) {
@@ -51,48 +66,63 @@ static int layout_slot(wr_expr **layout, int *n, wr_expr *e) {
   return (*n)++;
 }
 
-static weir_status build_agg(wr_pctx *pc, wr_plan *p, const wr_lnode *a) {
+static bool plain_col(const wr_expr *e) { return !e || e->kind == WR_EX_COL; }
+
+/* The aggregate's input as plain columns: keys, arguments, FILTER
+ * predicates, FIRST/LAST order and the window's time column. Unless they
+ * already are columns, a Project lays them out first. */
+static int build_agg(wr_pctx *pc, wr_plan *p, const wr_lnode *a, int in) {
   bool plain = true;
-  for (int i = 0; i < a->nkeys; i++) plain &= a->keys[i]->kind == WR_EX_COL;
-  for (int i = 0; i < a->naggs; i++) plain &= !a->aggs[i].arg || a->aggs[i].arg->kind == WR_EX_COL;
+  for (int i = 0; i < a->nkeys; i++) plain &= plain_col(a->keys[i]);
+  for (int i = 0; i < a->naggs; i++)
+    plain &= plain_col(a->aggs[i].arg) && plain_col(a->aggs[i].filter) &&
+             plain_col(a->aggs[i].order);
   int *keys = wr_palloc(pc, (size_t)(a->nkeys + 1) * sizeof *keys);
   wr_agg_call *calls = wr_palloc(pc, (size_t)(a->naggs + 1) * sizeof *calls);
   const char **agg_names = wr_palloc(pc, (size_t)(a->naggs + 1) * sizeof *agg_names);
-  if (!keys || !calls || !agg_names) return pc->err->code;
+  if (!keys || !calls || !agg_names) return -1;
   wr_window_spec win = a->win;
-  if (plain) {
-    for (int i = 0; i < a->nkeys; i++) keys[i] = a->keys[i]->col;
-    for (int i = 0; i < a->naggs; i++) calls[i].arg = a->aggs[i].arg ? a->aggs[i].arg->col : -1;
-  } else {
-    int cap = a->nkeys + a->naggs + 1, n = 0;
-    wr_expr **layout = wr_palloc(pc, (size_t)cap * sizeof *layout);
-    if (!layout) return pc->err->code;
-    for (int i = 0; i < a->nkeys; i++) keys[i] = layout_slot(layout, &n, a->keys[i]);
-    for (int i = 0; i < a->naggs; i++)
-      calls[i].arg = a->aggs[i].arg ? layout_slot(layout, &n, a->aggs[i].arg) : -1;
-    if (win.time_col >= 0) {
-      wr_expr *t = wr_expr_col(pc->a, win.time_col, WEIR_TIMESTAMP);
-      if (!t) return wr_err_nomem(pc->err);
-      win.time_col = layout_slot(layout, &n, t);
-    }
-    wr_pnode *pr = pn_add(p, WR_PPROJECT);
+  int cap = a->nkeys + 3 * a->naggs + 1, n = 0;
+  wr_expr **layout = wr_palloc(pc, (size_t)cap * sizeof *layout);
+  if (!layout) return -1;
+#define SLOT(e) ((e) ? (plain ? (e)->col : layout_slot(layout, &n, (e))) : -1)
+  for (int i = 0; i < a->nkeys; i++) keys[i] = SLOT(a->keys[i]);
+  for (int i = 0; i < a->naggs; i++) {
+    calls[i].arg = SLOT(a->aggs[i].arg);
+    calls[i].filter = SLOT(a->aggs[i].filter);
+    calls[i].order = SLOT(a->aggs[i].order);
+  }
+  if (!plain && win.time_col >= 0) {
+    wr_expr *t = wr_expr_col(pc->a, win.time_col, WEIR_TIMESTAMP);
+    if (!t) return wr_err_nomem(pc->err), -1;
+    win.time_col = layout_slot(layout, &n, t);
+  }
+#undef SLOT
+  if (!plain) {
+    int pr_i = pn_add(pc, p, WR_PPROJECT, in);
+    if (pr_i < 0) return -1;
+    wr_pnode *pr = &p->pn[pr_i];
     pr->exprs = layout;
     pr->nout = n;
     const char **names = wr_palloc(pc, (size_t)(n + 1) * sizeof *names);
     weir_type *types = wr_palloc(pc, (size_t)(n + 1) * sizeof *types);
-    if (!names || !types) return pc->err->code;
+    if (!names || !types) return -1;
     for (int i = 0; i < n; i++) {
       types[i] = layout[i]->type;
       names[i] = layout[i]->kind == WR_EX_COL ? pr->in_names[layout[i]->col]
                                                : wr_expr_text(pc, layout[i], a->in);
-      if (!names[i]) return pc->err->code;
+      if (!names[i]) return -1;
     }
     pr->out_names = names;
     pr->out_types = types;
+    in = pr_i;
   }
-  wr_pnode *h = pn_add(p, WR_PHASHAGG);
+  int hi = pn_add(pc, p, WR_PHASHAGG, in);
+  if (hi < 0) return -1;
+  wr_pnode *h = &p->pn[hi];
   for (int i = 0; i < a->naggs; i++) {
     calls[i].fn = a->aggs[i].fn;
+    calls[i].distinct = a->aggs[i].distinct;
     calls[i].arg_type = calls[i].arg >= 0 ? h->in_types[calls[i].arg] : WEIR_NULL;
     calls[i].result_type = a->aggs[i].type;
     agg_names[i] = a->aggs[i].name;
@@ -103,55 +133,126 @@ static weir_status build_agg(wr_pctx *pc, wr_plan *p, const wr_lnode *a) {
   h->aggs = calls;
   h->agg_names = agg_names;
   h->win = win;
+  h->emit = a->emit;
+  h->every = a->every;
   h->changelog = a->changelog;
   h->nout = a->ncol;
   h->out_names = a->names;
   h->out_types = a->types;
-  return WEIR_OK;
+  return hi;
 }
 
-static weir_status build_node(wr_pctx *pc, wr_plan *p, const wr_lnode *n) {
-  if (n->in && build_node(pc, p, n->in)) return pc->err->code;
-  wr_pnode *x;
-  switch (n->kind) {
-    case WR_LSCAN:
-      p->scans[p->nscans].rel = n->rel;
-      p->scans[p->nscans].ncol = n->ncol;
-      p->scans[p->nscans++].cols = n->cols;
-      x = pn_add(p, WR_PWMASSIGN);
-      x->nin = x->nout = n->ncol;
-      x->in_names = x->out_names = n->names;
-      x->in_types = x->out_types = n->types;
-      x->stream = n->rel->name;
-      x->time_col = n->rowtime;
-      x->delay = n->rel->wm_delay;
-      break;
-    case WR_LFILTER:
-      x = pn_add(p, WR_PFILTER);
-      x->pred = n->pred;
-      pn_out_same(x);
-      break;
-    case WR_LPROJECT:
-      x = pn_add(p, WR_PPROJECT);
-      x->exprs = n->exprs;
-      x->nout = n->ncol;
-      x->out_names = n->names;
-      x->out_types = n->types;
-      break;
-    case WR_LAGG: return build_agg(pc, p, n);
+static int build_union(wr_pctx *pc, wr_plan *p, const wr_lnode *u);
+
+/* Window functions run in event-time order; ROW_NUMBER ordered otherwise
+ * runs only as a top-N (a rank filter above it). */
+static weir_status check_window(wr_pctx *pc, const wr_lnode *n) {
+  const wr_lwindow *w = n->ow;
+  bool by_time = w->norder == 1 && w->order[0].col == n->in->rowtime;
+  if (n->kind == WR_LTOPN) {
+    if (w->window_end_col < 0 && n->in->changelog && by_time)
+      return wr_unsupported(pc, 0, "deduplication of an updating input");
+    return WEIR_OK;
   }
-  return WEIR_OK;
+  if (by_time && !w->order[0].desc) return WEIR_OK;
+  if (w->ncalls == 1 && w->calls[0].fn == WR_OVER_ROW_NUMBER)
+    return wr_perr(pc, WEIR_EUNSUPPORTED,
+                   0, "not supported yet: %s ordered by %s without a filter on its rank "
+                   "(write WHERE rn <= N around it for a top-N)",
+                   w->calls[0].name, n->in->names[w->order[0].col]);
+  if (n->in->rowtime < 0)
+    return wr_perr(pc, WEIR_ESEMANTIC, 0,
+                   "window functions need an event-time (WATERMARK) column to order by");
+  return wr_perr(pc, WEIR_EUNSUPPORTED, 0,
+                 "not supported yet: window functions ordered by anything but the event-time "
+                 "column %s, ascending", n->in->names[n->in->rowtime]);
 }
 
-static int chain_length(const wr_lnode *n) { return n ? 1 + chain_length(n->in) : 0; }
+/* Builds the operators computing n's output; returns the index of the
+ * last one, or -1 with pc->err set. */
+static int build_node(wr_pctx *pc, wr_plan *p, const wr_lnode *n) {
+  if (n->kind == WR_LUNION) return build_union(pc, p, n);
+  int in = -1;
+  if (n->in && (in = build_node(pc, p, n->in)) < 0) return -1;
+  int x;
+  switch (n->kind) {
+    case WR_LSCAN: {
+      if ((x = pn_add(pc, p, WR_PWMASSIGN, -1)) < 0) return -1;
+      wr_pscan *sc = &p->scans[p->nscans];
+      sc->rel = n->rel;
+      sc->ncol = n->ncol;
+      sc->cols = n->cols;
+      p->scan_pn[p->nscans++] = x;
+      wr_pnode *w = &p->pn[x];
+      w->nin = w->nout = n->ncol;
+      w->in_names = w->out_names = n->names;
+      w->in_types = w->out_types = n->types;
+      w->stream = n->rel->name;
+      w->time_col = n->rowtime;
+      w->delay = n->rel->wm_delay;
+      return x;
+    }
+    case WR_LFILTER:
+      if ((x = pn_add(pc, p, WR_PFILTER, in)) < 0) return -1;
+      p->pn[x].pred = n->pred;
+      pn_out_same(&p->pn[x]);
+      return x;
+    case WR_LPROJECT:
+      if ((x = pn_add(pc, p, WR_PPROJECT, in)) < 0) return -1;
+      p->pn[x].exprs = n->exprs;
+      p->pn[x].nout = n->ncol;
+      p->pn[x].out_names = n->names;
+      p->pn[x].out_types = n->types;
+      return x;
+    case WR_LAGG: return build_agg(pc, p, n, in);
+    case WR_LOVER:
+    case WR_LTOPN:
+      if (check_window(pc, n)) return -1;
+      if ((x = pn_add(pc, p, n->kind == WR_LOVER ? WR_POVER : WR_PTOPN, in)) < 0) return -1;
+      p->pn[x].ow = n->ow;
+      p->pn[x].nout = n->ncol;
+      p->pn[x].out_names = n->names;
+      p->pn[x].out_types = n->types;
+      p->pn[x].changelog = n->changelog;
+      return x;
+    case WR_LUNION: break;
+  }
+  wr_perr(pc, WEIR_ERROR, 0, "unknown logical node %d", (int)n->kind);
+  return -1;
+}
+
+static int build_union(wr_pctx *pc, wr_plan *p, const wr_lnode *u) {
+  int *ins = wr_palloc(pc, (size_t)u->nins * sizeof *ins);
+  if (!ins) return -1;
+  for (int i = 0; i < u->nins; i++)
+    if ((ins[i] = build_node(pc, p, u->ins[i])) < 0) return -1;
+  int x = pn_add(pc, p, WR_PUNION, ins[0]);
+  if (x < 0) return -1;
+  p->pn[x].nins = u->nins;
+  p->pn[x].ins = ins;
+  p->pn[x].nout = u->ncol;
+  p->pn[x].out_names = u->names;
+  p->pn[x].out_types = u->types;
+  return x;
+}
+
+static int count_scans(const wr_lnode *n) {
+  if (n->kind == WR_LSCAN) return 1;
+  int c = n->in ? count_scans(n->in) : 0;
+  for (int i = 0; i < n->nins; i++) c += count_scans(n->ins[i]);
+  return c;
+}
 
 weir_status wr_physical_build(wr_pctx *pc, wr_plan *p) {
-  int len = chain_length(p->root);
-  p->pn = wr_palloc(pc, (size_t)(2 * len + 1) * sizeof *p->pn);
-  p->scans = wr_palloc(pc, sizeof *p->scans);
-  if (!p->pn || !p->scans) return pc->err->code;
-  if (build_node(pc, p, p->root)) return pc->err->code;
-  wr_pnode *s = pn_add(p, WR_PSINK);
+  int ns = count_scans(p->root);
+  p->scans = wr_palloc(pc, (size_t)(ns + 1) * sizeof *p->scans);
+  p->scan_pn = wr_palloc(pc, (size_t)(ns + 1) * sizeof *p->scan_pn);
+  if (!p->scans || !p->scan_pn) return pc->err->code;
+  int root = build_node(pc, p, p->root);
+  if (root < 0) return pc->err->code;
+  int si = pn_add(pc, p, WR_PSINK, root);
+  if (si < 0) return pc->err->code;
+  wr_pnode *s = &p->pn[si];
   s->nout = s->nin;
   s->out_names = p->names;
   s->out_types = p->types;
@@ -177,6 +278,50 @@ static const char **qnames(wr_qctx *ctx, int n, const char **names) {
 static wr_prog *compile(const wr_pnode *n, wr_expr *e, weir_type *types, wr_qctx *ctx,
                         wr_err *err) {
   return wr_prog_compile(e, n->nin, types, ctx, &ctx->arena, err);
+}
+
+static wr_op *make_window_op(const wr_plan *p, const wr_pnode *n, weir_type *in_types,
+                            wr_qctx *ctx, wr_err *err) {
+  const wr_lwindow *w = n->ow;
+  const char *src = p->scans[0].rel->name;
+  int *keys = qdup(ctx, w->keys, (size_t)w->nkeys * sizeof *keys);
+  char *source = wr_arena_strndup(&ctx->arena, src, strlen(src));
+  if (!keys || !source) goto oom;
+  if (n->kind == WR_PTOPN) {
+    wr_sortkey *order = qdup(ctx, w->order, (size_t)w->norder * sizeof *order);
+    if (!order) goto oom;
+    wr_topn_spec spec = {.ninput = n->nin, .input_types = in_types, .nkeys = w->nkeys,
+                         .keys = keys, .norder = w->norder, .order = order, .n = w->n,
+                         .rank_col = w->rank_col, .window_end_col = w->window_end_col,
+                         .source = source};
+    return wr_topn_new(ctx, &spec, err);
+  }
+  wr_over_call *calls = wr_arena_alloc(&ctx->arena, (size_t)(w->ncalls + 1) * sizeof *calls);
+  if (!calls) goto oom;
+  for (int i = 0; i < w->ncalls; i++) {
+    const wr_lovercall *c = &w->calls[i];
+    memset(&calls[i], 0, sizeof calls[i]);
+    calls[i].fn = c->fn;
+    calls[i].arg = c->arg;
+    calls[i].offset = c->offset;
+    calls[i].dflt = c->dflt;
+    calls[i].result_type = c->type;
+    if (c->dflt.type == WEIR_TEXT && !c->dflt.null &&
+        !(calls[i].dflt.v.s.p = wr_arena_strndup(&ctx->arena, c->dflt.v.s.p, c->dflt.v.s.n)))
+      goto oom;
+    if (c->fn == WR_OVER_AGG) {
+      calls[i].agg = (wr_agg_call){.fn = c->aggfn, .arg = c->arg,
+                                   .arg_type = c->arg >= 0 ? in_types[c->arg] : WEIR_NULL,
+                                   .result_type = c->type, .filter = c->filter, .order = -1};
+    }
+  }
+  wr_over_spec spec = {.ninput = n->nin, .input_types = in_types, .nkeys = w->nkeys, .keys = keys,
+                       .time_col = w->order[0].col, .frame = w->frame, .preceding = w->preceding,
+                       .ncalls = w->ncalls, .calls = calls, .source = source};
+  return wr_over_new(ctx, &spec, err);
+oom:
+  wr_err_nomem(err);
+  return NULL;
 }
 
 static wr_op *make_op(const wr_plan *p, const wr_pnode *n, wr_qctx *ctx,
@@ -209,12 +354,18 @@ static wr_op *make_op(const wr_plan *p, const wr_pnode *n, wr_qctx *ctx,
           .naggs = n->naggs,
           .aggs = qdup(ctx, n->aggs, (size_t)n->naggs * sizeof *n->aggs),
           .win = n->win,
+          .emit = n->emit,
+          .every = n->every,
           .source = wr_arena_strndup(&ctx->arena, p->scans[0].rel->name,
                                      strlen(p->scans[0].rel->name)),
       };
       if (!spec.keys || !spec.aggs || !spec.source) goto oom;
+      if (n->win.kind == WR_WIN_SESSION) return wr_session_new(ctx, &spec, err);
       return wr_hashagg_new(ctx, &spec, err);
     }
+    case WR_PUNION: return wr_union_new(ctx, n->nins, err);
+    case WR_POVER:
+    case WR_PTOPN: return make_window_op(p, n, in_types, ctx, err);
     case WR_PSINK: {
       wr_sink_spec spec = {
           .ncol = n->nout,
@@ -238,7 +389,7 @@ weir_status wr_plan_instantiate(const wr_plan *p, wr_qctx *ctx, const weir_callb
                                 wr_plan_ops *out, wr_err *err) {
   memset(out, 0, sizeof *out);
   out->ops = calloc((size_t)p->npn, sizeof *out->ops);
-  out->entries = calloc(1, sizeof *out->entries);
+  out->entries = calloc((size_t)p->nscans + 1, sizeof *out->entries);
   if (!out->ops || !out->entries) {
     wr_plan_ops_free(out);
     return wr_err_nomem(err);
@@ -251,11 +402,14 @@ weir_status wr_plan_instantiate(const wr_plan *p, wr_qctx *ctx, const weir_callb
     }
     op->next = NULL;
     op->next_port = 0;
-    if (i > 0) out->ops[i - 1]->next = op;
     out->ops[out->nops++] = op;
+    for (int k = 0; k < p->pn[i].nins; k++) {
+      out->ops[p->pn[i].ins[k]]->next = op;
+      out->ops[p->pn[i].ins[k]]->next_port = k;
+    }
   }
-  out->entries[0] = out->ops[0];
-  out->nentries = 1;
+  for (int i = 0; i < p->nscans; i++) out->entries[i] = out->ops[p->scan_pn[i]];
+  out->nentries = p->nscans;
   return WEIR_OK;
 }
 

@@ -132,6 +132,7 @@ weir_status wr_plan_select(const wr_catalog *cat, const wr_sqltext *src, const a
   }
   if (root) {
     p->root = root;
+    p->changelog = root->changelog;
     wr_physical_build(&pc, p);
   }
   if (!root || err->code) {

@@ -72,13 +72,49 @@ typedef enum wr_lkind {
   WR_LSCAN,      /* reads a stream */
   WR_LFILTER,    /* keeps rows where pred is TRUE */
   WR_LPROJECT,   /* computes exprs */
-  WR_LAGG        /* groups by keys (optionally per tumbling window) */
+  WR_LAGG,       /* groups by keys (optionally per window) */
+  WR_LUNION,     /* UNION ALL of nins inputs with the same column types */
+  WR_LOVER,      /* per-row window functions: appends one column per call */
+  WR_LTOPN       /* top-N / deduplication per partition */
 } wr_lkind;
+
+/* One window function call of a WR_LOVER node; its arguments are columns
+ * of the node's input. */
+typedef struct wr_lovercall {
+  wr_overfn fn;
+  wr_aggfn aggfn;        /* WR_OVER_AGG */
+  int arg;               /* input column, -1 for none (COUNT(*), ROW_NUMBER) */
+  int filter;            /* FILTER column, -1 for none */
+  int64_t offset;        /* LAG/LEAD/NTH_VALUE */
+  wr_value dflt;         /* LAG/LEAD default */
+  weir_type type;
+  const char *name;      /* printed form */
+} wr_lovercall;
+
+/* Partitioning, ordering and frame shared by a WR_LOVER node's calls, and
+ * the parameters of a WR_LTOPN node. Columns are the input's. */
+typedef struct wr_lwindow {
+  int nkeys;
+  int *keys;             /* PARTITION BY */
+  int norder;
+  wr_sortkey *order;     /* ORDER BY */
+  wr_frame_kind frame;
+  int64_t preceding;     /* ms (RANGE) or rows (ROWS); INT64_MAX = UNBOUNDED */
+  int ncalls;
+  wr_lovercall *calls;
+  /* WR_LTOPN */
+  int64_t n;             /* ranks kept */
+  bool rank_col;         /* output the rank as the last column */
+  int window_end_col;    /* per-window top-N: the input's window_end, else -1 */
+} wr_lwindow;
 
 /* An aggregate call of a WR_LAGG node. */
 typedef struct wr_lagg {
   wr_aggfn fn;
   wr_expr *arg;          /* over the node's input; NULL for COUNT(*) */
+  bool distinct;         /* agg(DISTINCT x) */
+  wr_expr *filter;       /* FILTER (WHERE …) over the input, or NULL */
+  wr_expr *order;        /* FIRST/LAST: the input's event-time column */
   weir_type type;        /* result type */
   const char *name;      /* printed form, e.g. "MAX(price)" */
 } wr_lagg;
@@ -86,7 +122,9 @@ typedef struct wr_lagg {
 typedef struct wr_lnode wr_lnode;
 struct wr_lnode {
   wr_lkind kind;
-  wr_lnode *in;          /* input (NULL for a scan) */
+  wr_lnode *in;          /* input (NULL for a scan and for several inputs) */
+  int nins;              /* WR_LUNION: inputs */
+  wr_lnode **ins;
   int ncol;              /* output columns */
   const char **names;
   weir_type *types;
@@ -99,14 +137,25 @@ struct wr_lnode {
   wr_expr *pred;
   /* WR_LPROJECT: ncol expressions over in */
   wr_expr **exprs;
-  /* WR_LAGG: output = keys, [window_start, window_end], aggregates */
+  /* WR_LAGG: output = keys, [window_start, window_end, window_time],
+   * aggregates */
   int nkeys;
   wr_expr **keys;        /* over in */
   int naggs;
   wr_lagg *aggs;
   wr_window_spec win;    /* win.time_col is an input column */
+  /* WR_LOVER, WR_LTOPN */
+  wr_lwindow *ow;
+  wr_emit emit;          /* windowed: FINAL, CHANGES or EVERY `every` ms */
+  int64_t every;
   bool distinct;         /* made by SELECT DISTINCT */
 };
+
+/* Number of output columns of an aggregate before its aggregates: keys and,
+ * when windowed, window_start, window_end and window_time. */
+static inline int wr_lagg_base(const wr_lnode *n) {
+  return n->nkeys + (n->win.kind != WR_WIN_NONE ? 3 : 0);
+}
 
 wr_lnode *wr_lscan_new(wr_pctx *pc, const wr_relation *rel);
 wr_lnode *wr_lfilter_new(wr_pctx *pc, wr_lnode *in, wr_expr *pred);
@@ -116,8 +165,25 @@ wr_lnode *wr_lproject_new(wr_pctx *pc, wr_lnode *in, int n, wr_expr **exprs, con
 wr_lnode *wr_lagg_new(wr_pctx *pc, wr_lnode *in, int nkeys, wr_expr **keys,
                       const char **key_names, int naggs, wr_lagg *aggs,
                       const wr_window_spec *win, bool distinct);
+/* UNION ALL of n inputs whose column types are equal (the binder adds
+ * casts); names are the first input's; event time survives when every
+ * input has it in the same column. */
+wr_lnode *wr_lunion_new(wr_pctx *pc, int n, wr_lnode **ins);
+/* Window functions over in: output = in's columns, then one per call. */
+wr_lnode *wr_lover_new(wr_pctx *pc, wr_lnode *in, wr_lwindow *ow);
+/* Top-N over in: output = in's columns [+ rank]; a changelog unless
+ * per-window or keep-first deduplication. */
+wr_lnode *wr_ltopn_new(wr_pctx *pc, wr_lnode *in, wr_lwindow *ow);
+/* Is n a node the rewrites do not look through (several inputs, window
+ * functions, top-N)? Its inputs are rewritten as plans of their own. */
+bool wr_lnode_barrier(const wr_lnode *n);
 /* Recomputes a project's output rowtime from its expressions. */
 void wr_lproject_track_rowtime(wr_lnode *n);
+/* EXPLAIN text of a window, e.g. "HOP(ts, 10 s, slide 2 s, grace 0 s)",
+ * with column names in; and of an emit policy (" EMIT CHANGES", or nothing
+ * for FINAL). */
+void wr_window_print(struct wr_buf *out, const wr_window_spec *w, const char *const *in);
+void wr_emit_print(struct wr_buf *out, wr_emit emit, int64_t every);
 /* Appends the tree rooted at n, one node per line, indented. */
 void wr_lnode_print(struct wr_buf *out, const wr_lnode *n, int indent);
 /* Printed form of an expression over the columns of node `in`. */
@@ -185,10 +251,16 @@ typedef struct wr_from {
   wr_lnode *node;
   wr_scope scope;
   const char *name;      /* relation or alias, for messages */
-  /* TUMBLE table function: its appended columns and parameters */
+  /* Window table function (TUMBLE, HOP, CUMULATE, SESSION): its appended
+   * columns and parameters. TUMBLE computes them per row; the others
+   * append placeholders that only GROUP BY window_start, window_end may
+   * consume (a row belongs to several windows, or to a session not known
+   * yet), which bind_select.c checks. */
   bool tvf;
   int ws, we, wt;        /* scope columns window_start, window_end, window_time */
-  int64_t size, offset;
+  wr_window_spec win;    /* kind, size, slide, offset, gap (time_col unset) */
+  int nparts;            /* SESSION … PARTITION BY columns (scope indexes) */
+  int *parts;
 } wr_from;
 
 /* Aggregation context: expressions of the SELECT list and HAVING are bound
@@ -198,7 +270,9 @@ typedef struct wr_aggctx {
   wr_expr **keys;        /* over the input */
   const char **key_names;
   bool windowed;
-  bool tvf;              /* window from TUMBLE(): its columns below */
+  bool tvf;              /* window from a table function: its columns below */
+  bool legacy;           /* GROUP BY TUMBLE/HOP/SESSION(ts, …) (X_START, X_END name its columns) */
+  wr_window_spec win;    /* the window (time_col is an input column) */
   wr_expr *ws_in, *we_in, *wt_in; /* TUMBLE window columns as input expressions */
   int naggs, cap;
   wr_lagg *aggs;
@@ -207,8 +281,17 @@ typedef struct wr_aggctx {
   int32_t bad_off;       /* position of an aggregate refused over changelog */
 } wr_aggctx;
 
+/* Window function calls of a SELECT list, bound into WR_LOVER nodes: the
+ * output column of each call (bind_over.c). */
+typedef struct wr_overctx {
+  int n, cap;
+  const ast_expr **calls;
+  int *cols;
+} wr_overctx;
+
 typedef struct wr_binder {
   wr_pctx *pc;
+  wr_overctx *over;      /* window functions of the SELECT list, or NULL */
   const wr_scope *scope; /* visible columns; NULL for constant contexts */
   const wr_lnode *in;    /* node whose output the scope describes */
   wr_aggctx *agg;        /* non-NULL in SELECT list / HAVING of an aggregation */
@@ -231,6 +314,10 @@ wr_expr *wr_bind_concat(wr_binder *b, int n, wr_expr **args, int32_t off);
 wr_expr *wr_bind_func(wr_binder *b, const ast_expr *e, wr_expr **args, int nargs);
 /* Aggregate call in an aggregation context. */
 wr_expr *wr_bind_agg(wr_binder *b, const ast_expr *e);
+/* The aggregate function called name (false if none), and its result
+ * type over an argument of type t (WEIR_NULL if it does not apply). */
+bool wr_agg_lookup(wr_str name, wr_aggfn *fn);
+weir_type wr_agg_result_type(wr_aggfn fn, weir_type t);
 /* Is name an aggregate or window function (run or not)? */
 bool wr_is_aggregate_name(wr_str name);
 /* Does e contain an aggregate call (outside subqueries)? */
@@ -242,18 +329,46 @@ weir_status wr_bind_interval_const(wr_pctx *pc, const ast_expr *e, const char *w
                                    int64_t *ms);
 
 weir_status wr_bind_from(wr_pctx *pc, const ast_from *f, wr_from *out);
+/* A SELECT with its UNION ALL branches (bind_union.c) / one branch. */
 wr_lnode *wr_bind_select(wr_pctx *pc, const ast_select *sel);
+wr_lnode *wr_bind_select_one(wr_pctx *pc, const ast_select *sel);
+
+/* Window functions (bind_over.c): whether the list has OVER calls; the
+ * WR_LOVER nodes computing them over in (appended columns), filling ctx. */
+bool wr_list_has_over(const ast_list *l);
+wr_lnode *wr_bind_overs(wr_pctx *pc, const wr_from *fr, wr_lnode *in, const ast_list *cols,
+                        wr_overctx *ctx);
+/* Output column of an OVER call bound by wr_bind_overs, as an expression. */
+wr_expr *wr_over_ref(wr_binder *b, const ast_expr *e);
+/* Turns Filter(rn <= N) over WR_LOVER(ROW_NUMBER) into WR_LTOPN (rewrite). */
+wr_lnode *wr_topn_rewrite(wr_pctx *pc, wr_lnode *f);
+
+/* Legacy group windows (bind_window.c): the kind of GROUP BY TUMBLE/HOP/
+ * SESSION(…) by function name (WR_WIN_NONE if not one); the window column
+ * (0 start, 1 end, 2 time) named by TUMBLE_START, HOP_END, SESSION_ROWTIME…
+ * or -1; binding such a GROUP BY item into g->win. */
+wr_window_kind wr_legacy_kind(wr_str name);
+int wr_legacy_window_col(wr_str name);
+weir_status wr_bind_legacy_window(wr_pctx *pc, const ast_expr *ge, const wr_from *fr,
+                                  const wr_lnode *in, wr_aggctx *g);
+/* A session window's GROUP BY must include SESSION's PARTITION BY columns. */
+weir_status wr_check_session_keys(wr_pctx *pc, const ast_select *sel, const wr_from *fr,
+                                  const wr_aggctx *g);
 
 /* ---- rewrite and physical plan ----------------------------------------- */
 
 wr_lnode *wr_rewrite(wr_pctx *pc, wr_lnode *root);
 
-typedef enum wr_pkind { WR_PWMASSIGN, WR_PFILTER, WR_PPROJECT, WR_PHASHAGG, WR_PSINK } wr_pkind;
+typedef enum wr_pkind {
+  WR_PWMASSIGN, WR_PFILTER, WR_PPROJECT, WR_PHASHAGG, WR_PUNION, WR_POVER, WR_PTOPN, WR_PSINK
+} wr_pkind;
 
-/* One physical operator of the chain; input schema = previous node's
- * output schema. */
+/* One physical operator; the operators form a tree whose root is the sink,
+ * stored children first. Input schema = the first input's output schema. */
 typedef struct wr_pnode {
   wr_pkind kind;
+  int nins;
+  int *ins;              /* indexes of the input operators (port k = ins[k]) */
   int nin;
   const char **in_names;
   const weir_type *in_types;
@@ -268,13 +383,17 @@ typedef struct wr_pnode {
   wr_expr *pred;
   /* PROJECT */
   wr_expr **exprs;
-  /* HASHAGG */
+  /* HASHAGG (also session windows, by win.kind) */
+  wr_emit emit;
+  int64_t every;
   int nkeys;
   int *keys;
   int naggs;
   wr_agg_call *aggs;
   const char **agg_names;
   wr_window_spec win;
+  /* OVER, TOPN */
+  const wr_lwindow *ow;
   /* SINK */
   bool changelog;
 } wr_pnode;
@@ -295,8 +414,9 @@ struct wr_plan {
   int rowtime;           /* result column carrying event time, -1 if none */
   int nscans;
   wr_pscan *scans;
-  int npn;
-  wr_pnode *pn;          /* physical chain, scan entry first, sink last */
+  int *scan_pn;          /* physical operator each scan feeds */
+  int npn, pncap;
+  wr_pnode *pn;          /* physical operators, inputs before consumers, sink last */
 };
 
 weir_status wr_physical_build(wr_pctx *pc, wr_plan *p);

@@ -17,6 +17,10 @@
  *      time and watermarks do not depend on the query's shape); aggregates
  *      nobody reads are dropped (but one stays over a changelog input).
  *   5. projections that only pass their input through are removed.
+ * Union, Over and TopN are barriers: filters stop above them (a filter on
+ * ROW_NUMBER's rank right above an Over becomes a TopN node,
+ * bind_over.c), and their inputs keep all their columns; a Union's inputs
+ * are rewritten on their own as plans.
  */
 #include <string.h>
 
@@ -62,12 +66,22 @@ static wr_lnode *push_filter(wr_pctx *pc, wr_lnode *f) {
       f->pred = above;
       return f;
     }
-    case WR_LSCAN: return f;
+    case WR_LOVER: return wr_topn_rewrite(pc, f);
+    case WR_LSCAN:
+    case WR_LUNION:
+    case WR_LTOPN: return f;
   }
   return f;
 }
 
+static wr_lnode *rewrite(wr_pctx *pc, wr_lnode *root);
+
+/* Nodes with several inputs are barriers to every rewrite: each input is
+ * rewritten on its own, as the root of a plan whose columns are all
+ * needed. */
 static wr_lnode *pushdown(wr_pctx *pc, wr_lnode *n) {
+  for (int i = 0; i < n->nins; i++)
+    if (!(n->ins[i] = rewrite(pc, n->ins[i]))) return NULL;
   if (n->in && !(n->in = pushdown(pc, n->in))) return NULL;
   return n->kind == WR_LFILTER ? push_filter(pc, n) : n;
 }
@@ -124,7 +138,10 @@ static wr_lnode *fold_node(wr_pctx *pc, wr_lnode *n) {
   if (n->in && !(n->in = fold_node(pc, n->in))) return NULL;
   bool oom = false;
   switch (n->kind) {
-    case WR_LSCAN: break;
+    case WR_LSCAN:
+    case WR_LUNION:
+    case WR_LOVER:
+    case WR_LTOPN: break;
     case WR_LFILTER:
       n->pred = fold(pc, n->pred, &oom);
       if (is_bool_const(n->pred, true)) return n->in;
@@ -134,8 +151,10 @@ static wr_lnode *fold_node(wr_pctx *pc, wr_lnode *n) {
       break;
     case WR_LAGG:
       for (int i = 0; i < n->nkeys; i++) n->keys[i] = fold(pc, n->keys[i], &oom);
-      for (int i = 0; i < n->naggs; i++)
+      for (int i = 0; i < n->naggs; i++) {
         if (n->aggs[i].arg) n->aggs[i].arg = fold(pc, n->aggs[i].arg, &oom);
+        if (n->aggs[i].filter) n->aggs[i].filter = fold(pc, n->aggs[i].filter, &oom);
+      }
       break;
   }
   if (oom) {
@@ -176,17 +195,26 @@ static bool merge_once(wr_pctx *pc, wr_lnode *n) {
   if (n->kind != WR_LAGG) return false;
   int t = n->win.time_col;
   if (t >= 0 && q->exprs[t]->kind != WR_EX_COL) return false;
-  int m = n->nkeys + n->naggs;
+  int m = n->nkeys + 3 * n->naggs;
   wr_expr **all = wr_palloc(pc, (size_t)(m + 1) * sizeof *all);
   if (!all) return false;
   memcpy(all, n->keys, (size_t)n->nkeys * sizeof *all);
-  for (int i = 0; i < n->naggs; i++) all[n->nkeys + i] = n->aggs[i].arg;
+  for (int i = 0; i < n->naggs; i++) {
+    wr_lagg *a = &n->aggs[i];
+    if (a->order && q->exprs[a->order->col]->kind != WR_EX_COL) return false;
+    all[n->nkeys + 3 * i] = a->arg;
+    all[n->nkeys + 3 * i + 1] = a->filter;
+    all[n->nkeys + 3 * i + 2] = a->order;
+  }
   if (!composable(pc, all, m, q, t)) return false;
   for (int i = 0; i < n->nkeys; i++)
     if (!(n->keys[i] = wr_expr_subst(pc->a, n->keys[i], q->exprs))) goto oom;
-  for (int i = 0; i < n->naggs; i++)
-    if (n->aggs[i].arg && !(n->aggs[i].arg = wr_expr_subst(pc->a, n->aggs[i].arg, q->exprs)))
-      goto oom;
+  for (int i = 0; i < n->naggs; i++) {
+    wr_lagg *a = &n->aggs[i];
+    if (a->arg && !(a->arg = wr_expr_subst(pc->a, a->arg, q->exprs))) goto oom;
+    if (a->filter && !(a->filter = wr_expr_subst(pc->a, a->filter, q->exprs))) goto oom;
+    if (a->order && !(a->order = wr_expr_subst(pc->a, a->order, q->exprs))) goto oom;
+  }
   if (t >= 0) n->win.time_col = q->exprs[t]->col;
   n->in = q->in;
   return true;
@@ -207,6 +235,16 @@ static wr_lnode *merge(wr_pctx *pc, wr_lnode *n) {
  * the map from its old output columns to the new ones (-1: dropped). */
 static int *prune(wr_pctx *pc, wr_lnode *n, const bool *need) {
   int *map = wr_palloc(pc, (size_t)(n->ncol + 1) * sizeof *map);
+  if (map && wr_lnode_barrier(n)) {
+    for (int i = 0; i < n->ncol; i++) map[i] = i;
+    if (n->in) {
+      bool *all = wr_palloc(pc, (size_t)n->in->ncol + 1);
+      if (!all) return NULL;
+      memset(all, 1, (size_t)n->in->ncol);
+      if (!prune(pc, n->in, all)) return NULL;
+    }
+    return map;
+  }
   bool *in_need = n->in ? wr_palloc(pc, (size_t)n->in->ncol + 1) : NULL;
   if (!map || (n->in && !in_need)) return NULL;
   if (n->kind == WR_LFILTER) {
@@ -223,7 +261,7 @@ static int *prune(wr_pctx *pc, wr_lnode *n, const bool *need) {
   /* Which columns stay. */
   bool *keep = wr_palloc(pc, (size_t)n->ncol + 1);
   if (!keep) return NULL;
-  int nkeep = 0, base = n->nkeys + (n->win.kind != WR_WIN_NONE ? 2 : 0);
+  int nkeep = 0, base = n->kind == WR_LAGG ? wr_lagg_base(n) : 0;
   for (int i = 0; i < n->ncol; i++) {
     keep[i] = need[i] || (n->kind == WR_LSCAN && i == n->rowtime) ||
               (n->kind == WR_LAGG && i < base);
@@ -240,8 +278,12 @@ static int *prune(wr_pctx *pc, wr_lnode *n, const bool *need) {
       if (keep[i]) wr_expr_mark_cols(n->exprs[i], in_need);
   if (n->kind == WR_LAGG) {
     for (int i = 0; i < n->nkeys; i++) wr_expr_mark_cols(n->keys[i], in_need);
-    for (int i = 0; i < n->naggs; i++)
-      if (keep[base + i] && n->aggs[i].arg) wr_expr_mark_cols(n->aggs[i].arg, in_need);
+    for (int i = 0; i < n->naggs; i++) {
+      if (!keep[base + i]) continue;
+      if (n->aggs[i].arg) wr_expr_mark_cols(n->aggs[i].arg, in_need);
+      if (n->aggs[i].filter) wr_expr_mark_cols(n->aggs[i].filter, in_need);
+      if (n->aggs[i].order) wr_expr_mark_cols(n->aggs[i].order, in_need);
+    }
     if (n->win.time_col >= 0) in_need[n->win.time_col] = true;
   }
   int *m = n->in ? prune(pc, n->in, in_need) : NULL;
@@ -261,9 +303,11 @@ static int *prune(wr_pctx *pc, wr_lnode *n, const bool *need) {
     if (n->kind == WR_LAGG && i < n->nkeys && !(n->keys[i] = wr_expr_remap(pc->a, n->keys[i], m)))
       return NULL;
     if (n->kind == WR_LAGG && i >= base) {
-      n->aggs[na] = n->aggs[i - base];
-      if (n->aggs[na].arg && !(n->aggs[na].arg = wr_expr_remap(pc->a, n->aggs[na].arg, m)))
-        return NULL;
+      wr_lagg *a = &n->aggs[na];
+      *a = n->aggs[i - base];
+      if (a->arg && !(a->arg = wr_expr_remap(pc->a, a->arg, m))) return NULL;
+      if (a->filter && !(a->filter = wr_expr_remap(pc->a, a->filter, m))) return NULL;
+      if (a->order && !(a->order = wr_expr_remap(pc->a, a->order, m))) return NULL;
       na++;
     }
     c++;
@@ -283,11 +327,20 @@ static int *prune(wr_pctx *pc, wr_lnode *n, const bool *need) {
 /* ---- 5. pass-through projections --------------------------------------- */
 
 static wr_lnode *drop_identity(wr_lnode *n) {
-  if (n->in) n->in = drop_identity(n->in);
+  if (!n->in) return n;
+  n->in = drop_identity(n->in);
   if (n->kind != WR_LPROJECT || n->ncol != n->in->ncol) return n;
   for (int i = 0; i < n->ncol; i++)
     if (n->exprs[i]->kind != WR_EX_COL || n->exprs[i]->col != i) return n;
   return n->in;
+}
+
+/* Filters and projections pass their input's changelog property on; a
+ * rewrite below them (a TopN replacing an Over) may have changed it. */
+static void refresh_changelog(wr_lnode *n) {
+  if (!n->in) return;
+  refresh_changelog(n->in);
+  if (n->kind == WR_LFILTER || n->kind == WR_LPROJECT) n->changelog = n->in->changelog;
 }
 
 static wr_lnode *rewrite(wr_pctx *pc, wr_lnode *root) {
@@ -299,7 +352,9 @@ static wr_lnode *rewrite(wr_pctx *pc, wr_lnode *root) {
   if (!all) return NULL;
   memset(all, 1, (size_t)root->ncol);
   if (!prune(pc, root, all)) return NULL;
-  return drop_identity(root);
+  root = drop_identity(root);
+  refresh_changelog(root);
+  return root;
 }
 
 /* Every step fails only for lack of memory (expression copies report it

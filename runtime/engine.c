@@ -5,7 +5,8 @@
  * nothing), then executes statements in order and stops at the first
  * failure. Each statement kind is handled by a sibling file: DDL and INSERT
  * in engine_ddl.c, SHOW/DESCRIBE in engine_show.c, SELECT in
- * engine_query.c. The engine keeps the message of its last failure for
+ * engine_query.c, static tables (CREATE TABLE, DELETE, SELECTs over tables
+ * only) in engine_table.c. The engine keeps the message of its last failure for
  * weir_errmsg.
  */
 #include <stdio.h>
@@ -45,6 +46,7 @@ void weir_close(weir_engine *eng) {
   free(eng->mem);
   for (int i = 0; i < eng->nhistory && i < WR_HISTORY_MAX; i++) free(eng->history[i].sql);
   wr_catalog_free(eng->cat);
+  wr_sqldb_close(eng->sqldb);
   free(eng);
 }
 
@@ -113,6 +115,8 @@ static weir_status exec_stmt(weir_engine *eng, const wr_sqltext *src, const ast_
                              const weir_callbacks *cb, wr_err *err) {
   switch (st->kind) {
     case AST_STMT_SELECT: {
+      if (wr_engine_tables_only(eng, st->select))
+        return wr_engine_select_tables(eng, src, st->select, cb, err);
       wr_run *run;
       weir_status rc = wr_run_open(eng, src, st->select, cb, true, &run, err);
       if (rc != WEIR_OK) return rc;
@@ -126,13 +130,21 @@ static weir_status exec_stmt(weir_engine *eng, const wr_sqltext *src, const ast_
       if (in->kind != AST_STMT_SELECT)
         return wr_srcpos_error(err, WEIR_EUNSUPPORTED, src->sql, src->len, src->origin, in->off,
                                "not supported yet: EXPLAIN of a statement other than SELECT");
-      wr_plan *plan;
-      weir_status rc = wr_plan_select(eng->cat, src, in->select, &plan, err);
-      if (rc != WEIR_OK) return rc;
       wr_buf b;
       wr_buf_init(&b);
-      wr_plan_explain(plan, &b);
-      wr_plan_free(plan);
+      if (wr_engine_tables_only(eng, in->select)) {
+        weir_status rc = wr_engine_explain_tables(eng, src, in->select, &b, err);
+        if (rc != WEIR_OK) {
+          wr_buf_free(&b);
+          return rc;
+        }
+      } else {
+        wr_plan *plan;
+        weir_status rc = wr_plan_select(eng->cat, src, in->select, &plan, err);
+        if (rc != WEIR_OK) return rc;
+        wr_plan_explain(plan, &b);
+        wr_plan_free(plan);
+      }
       if (b.oom) {
         wr_buf_free(&b);
         return wr_err_nomem(err);
@@ -141,16 +153,14 @@ static weir_status exec_stmt(weir_engine *eng, const wr_sqltext *src, const ast_
       wr_buf_free(&b);
       return WEIR_OK;
     }
+    case AST_STMT_CREATE_TABLE: return wr_engine_create_table(eng, src, st, cb, err);
     case AST_STMT_CREATE_STREAM:
-    case AST_STMT_CREATE_TABLE:
     case AST_STMT_CREATE_VIEW: return wr_engine_create(eng, src, st, err);
     case AST_STMT_DROP: return wr_engine_drop(eng, src, st, err);
     case AST_STMT_INSERT: return wr_engine_insert(eng, src, st, err);
     case AST_STMT_SHOW: return wr_engine_show(eng, src, st, cb, err);
     case AST_STMT_DESCRIBE: return wr_engine_describe(eng, src, st, cb, err);
-    case AST_STMT_DELETE:
-      return wr_srcpos_error(err, WEIR_EUNSUPPORTED, src->sql, src->len, src->origin, st->off,
-                             "not supported yet: DELETE (static tables come with SQLite joins)");
+    case AST_STMT_DELETE: return wr_engine_delete(eng, src, st, err);
     case AST_STMT_SET: {
       char name[64], value[64];
       snprintf(name, sizeof name, "%.*s", (int)st->name.n, st->name.p);

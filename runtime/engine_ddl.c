@@ -1,5 +1,6 @@
 /*
- * engine_ddl.c — CREATE, DROP and INSERT.
+ * engine_ddl.c — CREATE, DROP and INSERT (for tables, engine_table.c does
+ * the work).
  *
  * The planner validates a CREATE statement into a catalog relation; the
  * engine then adds what the runtime needs: an in-memory log for a stream
@@ -13,9 +14,7 @@
 
 #include "engine_int.h"
 
-/* Resolves a relative file path against the directory of origin (a file
- * name); returns an arena copy, or path itself when nothing changes. */
-static char *resolve_path(wr_arena *a, const char *origin, char *path) {
+char *wr_engine_resolve_path(wr_arena *a, const char *origin, char *path) {
   if (!origin || !path || path[0] == '/' || origin[0] == '<') return path;
   const char *slash = strrchr(origin, '/');
   if (!slash) return path;
@@ -50,8 +49,9 @@ weir_status wr_engine_create(weir_engine *eng, const wr_sqltext *src, const ast_
   if (old && st->if_not_exists) return WEIR_OK;
   if (old)
     return wr_srcpos_error(err, WEIR_ESEMANTIC, src->sql, src->len, src->origin, st->off,
-                           old->kind == WR_REL_VIEW ? "a view with this name already exists"
-                                                    : "a stream with this name already exists");
+                           old->kind == WR_REL_VIEW    ? "a view with this name already exists"
+                           : old->kind == WR_REL_TABLE ? "a table with this name already exists"
+                                                       : "a stream with this name already exists");
   wr_arena a;
   wr_arena_init(&a, 0);
   wr_relation rel;
@@ -59,7 +59,7 @@ weir_status wr_engine_create(weir_engine *eng, const wr_sqltext *src, const ast_
   if (rc == WEIR_OK) {
     for (int i = 0; i < rel.nopt; i++)
       if (strcmp(rel.opts[i].key, "path") == 0)
-        rel.opts[i].value = resolve_path(&a, src->origin, rel.opts[i].value);
+        rel.opts[i].value = wr_engine_resolve_path(&a, src->origin, rel.opts[i].value);
     rc = wr_catalog_add(eng->cat, &rel, err);
   }
   if (rc == WEIR_OK && rel.kind == WR_REL_STREAM && !wr_relation_option(&rel, "connector")) {
@@ -81,6 +81,11 @@ weir_status wr_engine_drop(weir_engine *eng, const wr_sqltext *src, const ast_st
              (int)st->name.n, st->name.p);
     return wr_srcpos_error(err, WEIR_ESEMANTIC, src->sql, src->len, src->origin, st->off, what);
   }
+  if ((st->object == AST_OBJ_TABLE) != (rel->kind == WR_REL_TABLE))
+    return wr_srcpos_error(err, WEIR_ESEMANTIC, src->sql, src->len, src->origin, st->off,
+                           rel->kind == WR_REL_TABLE ? "a table (use DROP TABLE)"
+                                                     : "not a table (use DROP STREAM or DROP VIEW)");
+  if (rel->kind == WR_REL_TABLE) return wr_engine_drop_table(eng, src, st, rel, err);
   bool want_view = st->object == AST_OBJ_VIEW;
   if (want_view != (rel->kind == WR_REL_VIEW))
     return wr_srcpos_error(err, WEIR_ESEMANTIC, src->sql, src->len, src->origin, st->off,
@@ -113,6 +118,11 @@ weir_status wr_engine_insert(weir_engine *eng, const wr_sqltext *src, const ast_
   wr_value **rows;
   int nrows;
   weir_status rc = wr_plan_values(eng->cat, src, st, &a, &rel, &rows, &nrows, err);
+  if (rc == WEIR_OK && rel->kind == WR_REL_TABLE) {
+    rc = wr_engine_insert_table(eng, src, st, rel, rows, nrows, err);
+    wr_arena_free(&a);
+    return rc;
+  }
   wr_memstream *m = rc == WEIR_OK ? wr_engine_memstream(eng, rel->name) : NULL;
   if (rc == WEIR_OK && (!m || rel->system))
     rc = wr_srcpos_error(err, WEIR_ESEMANTIC, src->sql, src->len, src->origin, st->off,

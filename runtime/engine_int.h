@@ -18,6 +18,7 @@
 #include "../planner/planner.h"
 #include "memstream.h"
 #include "source.h"
+#include "sqlite_table.h"
 #include "weir.h"
 
 #define WR_HISTORY_MAX 100        /* queries remembered by SHOW QUERIES */
@@ -44,6 +45,7 @@ struct weir_engine {
   int running;            /* open weir_query handles */
   int batch_rows;         /* rows per source batch; 0 = random sizes */
   uint64_t seed;          /* random batch sizes */
+  wr_sqldb *sqldb;        /* static tables (engine_table.c); NULL until the first */
 };
 
 typedef struct wr_run {
@@ -55,6 +57,8 @@ typedef struct wr_run {
   wr_source **src;
   wr_batch **bufs;        /* one input batch per source */
   bool *ended;            /* source i delivered its final watermark */
+  int64_t *idle_timeout;  /* per source: ms without data before it counts as idle (0: never) */
+  int64_t *last_data;     /* per source: processing time of its last rows */
   int nended;
   weir_callbacks cb;
   int notices;            /* warnings passed to on_notice */
@@ -89,6 +93,35 @@ weir_status wr_engine_drop(weir_engine *eng, const wr_sqltext *src, const ast_st
                            wr_err *err);
 weir_status wr_engine_insert(weir_engine *eng, const wr_sqltext *src, const ast_stmt *st,
                              wr_err *err);
+
+/* Resolves a relative path against the directory of origin (a file name);
+ * returns an arena copy, or path itself when nothing changes. */
+char *wr_engine_resolve_path(wr_arena *a, const char *origin, char *path);
+
+/* engine_table.c: static tables (runtime/sqlite_table.h). */
+weir_status wr_engine_create_table(weir_engine *eng, const wr_sqltext *src, const ast_stmt *st,
+                                   const weir_callbacks *cb, wr_err *err);
+weir_status wr_engine_drop_table(weir_engine *eng, const wr_sqltext *src, const ast_stmt *st,
+                                 const wr_relation *rel, wr_err *err);
+weir_status wr_engine_insert_table(weir_engine *eng, const wr_sqltext *src, const ast_stmt *st,
+                                   const wr_relation *rel, wr_value *const *rows, int nrows,
+                                   wr_err *err);
+weir_status wr_engine_delete(weir_engine *eng, const wr_sqltext *src, const ast_stmt *st,
+                             wr_err *err);
+/* Whether every relation the SELECT reads (FROM, joins, subqueries in
+ * FROM, UNION branches) is a table: then SQLite answers it at once. */
+bool wr_engine_tables_only(const weir_engine *eng, const ast_select *sel);
+weir_status wr_engine_select_tables(weir_engine *eng, const wr_sqltext *src, const ast_select *sel,
+                                    const weir_callbacks *cb, wr_err *err);
+weir_status wr_engine_explain_tables(weir_engine *eng, const wr_sqltext *src, const ast_select *sel,
+                                     wr_buf *out, wr_err *err);
+/* DESCRIBE: whether col is in the table's PRIMARY KEY; the SQLite line. */
+bool wr_engine_table_key(const wr_relation *rel, const char *col);
+void wr_engine_table_info(weir_engine *eng, const wr_relation *rel, wr_buf *out);
+/* The lookup join of run r against catalog table `table` (what the
+ * planner's lookup hook calls): notices go to the run's on_notice. */
+wr_op *wr_engine_lookup_new(wr_run *r, const wr_relation *table, const wr_lookup_spec *spec,
+                            wr_err *err);
 
 /* engine_show.c */
 weir_status wr_engine_show(weir_engine *eng, const wr_sqltext *src, const ast_stmt *st,

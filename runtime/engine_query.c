@@ -8,7 +8,10 @@
  * source once in plan order; a batch is pushed into the scan's entry
  * operator (whose watermark assigner forwards the watermark after the
  * batch), and a source's end is pushed as the final watermark WR_WM_END,
- * which flushes every window. wr_run_to_end repeats steps, sleeping briefly
+ * which flushes every window. A source with the WITH option idle_timeout
+ * that has had no data for that long is sent WR_WM_IDLE at each step: its
+ * watermark then follows processing time, and operators with several
+ * inputs stop waiting for it. wr_run_to_end repeats steps, sleeping briefly
  * when no source had data (follow mode, live input), until every source
  * ended or the engine is interrupted.
  */
@@ -18,6 +21,7 @@
 #include <time.h>
 
 #include "engine_int.h"
+#include "nexmark.h"
 
 #define IDLE_SLEEP_MS 20
 
@@ -40,13 +44,15 @@ static wr_source *open_source(wr_run *r, int i, bool bounded, wr_err *err) {
   const int *cols = wr_plan_scan_cols(r->plan, i);
   wr_memstream *m = wr_engine_memstream(r->eng, rel->name);
   if (m) return wr_memstream_reader(m, &r->ctx, ncol, cols, bounded, err);
+  const char *connector = wr_relation_option(rel, "connector");
+  if (connector && strcasecmp(connector, "nexmark") == 0)
+    return wr_nexmark_source_new(&r->ctx, rel, ncol, cols, err);
   const char *names[ncol ? ncol : 1];
   weir_type types[ncol ? ncol : 1];
   for (int c = 0; c < ncol; c++) {
     names[c] = rel->cols[cols[c]].name;
     types[c] = rel->cols[cols[c]].type;
   }
-  const char *connector = wr_relation_option(rel, "connector");
   const char *format = wr_relation_option(rel, "format");
   const char *follow = wr_relation_option(rel, "follow");
   wr_source_spec spec = {
@@ -86,7 +92,10 @@ weir_status wr_run_open(weir_engine *eng, const wr_sqltext *src, const ast_selec
   r->src = calloc((size_t)r->nsrc + 1, sizeof *r->src);
   r->bufs = calloc((size_t)r->nsrc + 1, sizeof *r->bufs);
   r->ended = calloc((size_t)r->nsrc + 1, sizeof *r->ended);
-  if (rc == WEIR_OK && (!r->src || !r->bufs || !r->ended)) rc = wr_err_nomem(err);
+  r->idle_timeout = calloc((size_t)r->nsrc + 1, sizeof *r->idle_timeout);
+  r->last_data = calloc((size_t)r->nsrc + 1, sizeof *r->last_data);
+  if (rc == WEIR_OK && (!r->src || !r->bufs || !r->ended || !r->idle_timeout || !r->last_data))
+    rc = wr_err_nomem(err);
   for (int i = 0; rc == WEIR_OK && i < r->nsrc; i++) {
     const wr_relation *rel = wr_plan_scan_relation(r->plan, i);
     int ncol = wr_plan_scan_ncol(r->plan, i);
@@ -95,6 +104,12 @@ weir_status wr_run_open(weir_engine *eng, const wr_sqltext *src, const ast_selec
     for (int c = 0; c < ncol; c++) types[c] = rel->cols[cols[c]].type;
     r->bufs[i] = wr_batch_new(ncol, types, eng->batch_rows);
     if (!r->bufs[i]) rc = wr_err_nomem(err);
+    const char *idle = wr_relation_option(rel, "idle_timeout");
+    if (rc == WEIR_OK && idle && !wr_duration_parse(idle, &r->idle_timeout[i]))
+      rc = wr_err_set(err, WEIR_ESEMANTIC,
+                      "stream %s: idle_timeout '%s' is not a duration such as '5 s' or '500 ms'",
+                      rel->name, idle);
+    r->last_data[i] = wr_qctx_now(&r->ctx);
     if (rc == WEIR_OK) {
       r->src[i] = open_source(r, i, bounded, err);
       if (!r->src[i]) rc = err->code ? err->code : wr_err_nomem(err);
@@ -147,7 +162,12 @@ weir_status wr_run_step(wr_run *r, bool *progress, bool *done, wr_err *err) {
     wr_op *entry = r->ops.entries[i];
     if (r->bufs[i]->n > 0) {
       *progress = true;
+      r->last_data[i] = wr_qctx_now(&r->ctx);
       rc = entry->vt->batch(entry, 0, r->bufs[i], err);
+      if (rc != WEIR_OK) return rc;
+    } else if (st == WR_SRC_IDLE && r->idle_timeout[i] > 0 &&
+               wr_qctx_now(&r->ctx) - r->last_data[i] >= r->idle_timeout[i]) {
+      rc = entry->vt->watermark(entry, 0, WR_WM_IDLE, err);
       if (rc != WEIR_OK) return rc;
     }
     if (st == WR_SRC_EOF) {
@@ -196,6 +216,8 @@ void wr_run_close(wr_run *r, const char *state) {
   free(r->src);
   free(r->bufs);
   free(r->ended);
+  free(r->idle_timeout);
+  free(r->last_data);
   wr_plan_ops_free(&r->ops);
   wr_plan_free(r->plan);
   wr_arena_free(&r->ctx.arena);

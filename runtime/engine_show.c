@@ -100,7 +100,10 @@ static void show_relations(weir_engine *eng, table *t, wr_rel_kind kind) {
     }
     const char *conn = wr_relation_option(r, "connector");
     const char *vals[] = {r->name, r->system ? "system stream" : kind_name(r->kind),
-                          kind == WR_REL_VIEW ? "" : conn ? conn : "memory",
+                          kind == WR_REL_VIEW    ? ""
+                          : conn                 ? conn
+                          : kind == WR_REL_TABLE ? "embedded"
+                                                 : "memory",
                           wr_relation_option(r, "format"), ncol, wm};
     row_add(t, vals);
   }
@@ -154,13 +157,16 @@ weir_status wr_engine_describe(weir_engine *eng, const wr_sqltext *src, const as
   const wr_relation *r = wr_catalog_find(eng->cat, st->name.p, st->name.n);
   if (!r) {
     char what[160];
-    snprintf(what, sizeof what, "unknown stream or view: %.*s", (int)st->name.n, st->name.p);
+    snprintf(what, sizeof what, "unknown stream, table or view: %.*s", (int)st->name.n,
+             st->name.p);
     return wr_srcpos_error(err, WEIR_ESEMANTIC, src->sql, src->len, src->origin, st->off, what);
   }
   static const char *const hdr[] = {"column", "type", "watermark"};
+  static const char *const table_hdr[] = {"column", "type", "key"};
+  bool is_table = r->kind == WR_REL_TABLE;
   wr_arena a;
   wr_arena_init(&a, 0);
-  table t = {.a = &a, .ncol = 3, .hdr = hdr};
+  table t = {.a = &a, .ncol = 3, .hdr = is_table ? table_hdr : hdr};
   for (int c = 0; c < r->ncol; c++) {
     char wm[64] = "";
     if (c == r->rowtime) {
@@ -168,18 +174,29 @@ weir_status wr_engine_describe(weir_engine *eng, const wr_sqltext *src, const as
       wr_interval_format(r->wm_delay, iv);
       snprintf(wm, sizeof wm, "%s - INTERVAL %s", r->cols[c].name, iv);
     }
+    if (is_table && wr_engine_table_key(r, r->cols[c].name)) snprintf(wm, sizeof wm, "PRIMARY KEY");
     const char *vals[] = {r->cols[c].name, wr_type_name(r->cols[c].type), wm};
     row_add(&t, vals);
   }
   weir_status rc = emit(&t, cb, err);
-  if (rc == WEIR_OK && r->nopt && cb && cb->on_text) {
+  int nshown = 0;  /* options but the internal primary_key of tables */
+  for (int i = 0; i < r->nopt; i++) nshown += strcmp(r->opts[i].key, "primary_key") != 0;
+  if (rc == WEIR_OK && nshown && cb && cb->on_text) {
     wr_buf b;
     wr_buf_init(&b);
     wr_buf_puts(&b, "WITH (");
-    for (int i = 0; i < r->nopt; i++)
-      wr_buf_printf(&b, "%s%s = '%s'", i ? ", " : "", r->opts[i].key, r->opts[i].value);
+    for (int i = 0, k = 0; i < r->nopt; i++)
+      if (strcmp(r->opts[i].key, "primary_key") != 0)
+        wr_buf_printf(&b, "%s%s = '%s'", k++ ? ", " : "", r->opts[i].key, r->opts[i].value);
     wr_buf_puts(&b, ")\n");
     if (!b.oom) cb->on_text(cb->ud, b.p);
+    wr_buf_free(&b);
+  }
+  if (rc == WEIR_OK && is_table && cb && cb->on_text) {
+    wr_buf b;
+    wr_buf_init(&b);
+    wr_engine_table_info(eng, r, &b);
+    if (!b.oom && b.n) cb->on_text(cb->ud, b.p);
     wr_buf_free(&b);
   }
   if (rc == WEIR_OK && r->kind == WR_REL_VIEW && cb && cb->on_text) {

@@ -119,6 +119,25 @@ START_TEST(intervals) {
 }
 END_TEST
 
+START_TEST(durations) {
+  int64_t ms = -1;
+  ck_assert(wr_duration_parse("5 s", &ms));
+  ck_assert_int_eq(ms, 5000);
+  ck_assert(wr_duration_parse("500ms", &ms));
+  ck_assert_int_eq(ms, 500);
+  ck_assert(wr_duration_parse(" 2 MIN ", &ms));
+  ck_assert_int_eq(ms, 120000);
+  ck_assert(wr_duration_parse("10 SECONDS", &ms));
+  ck_assert_int_eq(ms, 10000);
+  ck_assert(wr_duration_parse("250", &ms));
+  ck_assert_int_eq(ms, 250);
+  ck_assert(!wr_duration_parse("", &ms));
+  ck_assert(!wr_duration_parse("-5 s", &ms));
+  ck_assert(!wr_duration_parse("5 parsecs", &ms));
+  ck_assert(!wr_duration_parse("99999999999999999999 s", &ms));
+}
+END_TEST
+
 START_TEST(hash_spreads) {
   ck_assert_uint_ne(wr_hash_u64(1), wr_hash_u64(2));
   ck_assert_uint_ne(wr_hash_bytes("a", 1, 0), wr_hash_bytes("a\0", 2, 0));
@@ -155,6 +174,7 @@ int main(void) {
   tcase_add_test(tc, buf_growth_and_snapshot_ints);
   tcase_add_test(tc, timestamps_parse_and_format);
   tcase_add_test(tc, intervals);
+  tcase_add_test(tc, durations);
   tcase_add_test(tc, hash_spreads);
   tcase_add_test(tc, values_and_errors);
   suite_add_tcase(s, tc);

@@ -131,6 +131,59 @@ static const query_pair queries[] = {
     {"SELECT v % 7 AS m, COUNT(*) AS n, SUM(v) AS total FROM s WHERE k IS NOT NULL GROUP BY v % 7",
      "SELECT v % 7 AS m, COUNT(*), SUM(v) FROM s WHERE k IS NOT NULL GROUP BY v % 7",
      {WEIR_BIGINT, WEIR_BIGINT, WEIR_BIGINT}},
+    /* HOP 6 s / 2 s: a row is in the windows starting at its 2 s slot and the two before. */
+    {"SELECT k, window_start, COUNT(*), SUM(v), MAX(v), MIN(v) FROM "
+     "TABLE(HOP(TABLE s, DESCRIPTOR(ts), INTERVAL '2' SECOND, INTERVAL '6' SECOND)) "
+     "GROUP BY k, window_start, window_end",
+     "SELECT k, ws, COUNT(*), SUM(v), MAX(v), MIN(v) FROM (SELECT k, v, "
+     "ts - ((ts % 2000) + 2000) % 2000 - 2000 * j AS ws FROM s, "
+     "(SELECT 0 AS j UNION ALL SELECT 1 UNION ALL SELECT 2)) GROUP BY k, ws",
+     {WEIR_TEXT, WEIR_TIMESTAMP, WEIR_BIGINT, WEIR_BIGINT, WEIR_BIGINT, WEIR_BIGINT}},
+    /* The same as a changelog: applied in order it ends in the same answer. */
+    {"SELECT k, window_start, COUNT(*), SUM(v) FROM s "
+     "WINDOW HOPPING (SIZE 6 SECONDS, ADVANCE BY 2 SECONDS) GROUP BY k EMIT CHANGES",
+     "SELECT k, ws, COUNT(*), SUM(v) FROM (SELECT k, v, "
+     "ts - ((ts % 2000) + 2000) % 2000 - 2000 * j AS ws FROM s, "
+     "(SELECT 0 AS j UNION ALL SELECT 1 UNION ALL SELECT 2)) GROUP BY k, ws",
+     {WEIR_TEXT, WEIR_TIMESTAMP, WEIR_BIGINT, WEIR_BIGINT}},
+    /* CUMULATE 2 s steps up to 6 s: the windows of a row's 6 s block that end after it. */
+    {"SELECT k, window_start, window_end, COUNT(*), SUM(v), AVG(v) FROM "
+     "TABLE(CUMULATE(TABLE s, DESCRIPTOR(ts), INTERVAL '2' SECOND, INTERVAL '6' SECOND)) "
+     "GROUP BY k, window_start, window_end",
+     "SELECT k, bs, we, COUNT(*), SUM(v), AVG(v) FROM (SELECT k, v, ts, "
+     "ts - ((ts % 6000) + 6000) % 6000 AS bs, "
+     "ts - ((ts % 6000) + 6000) % 6000 + 2000 * j AS we FROM s, "
+     "(SELECT 1 AS j UNION ALL SELECT 2 UNION ALL SELECT 3)) WHERE ts < we GROUP BY k, bs, we",
+     {WEIR_TEXT, WEIR_TIMESTAMP, WEIR_TIMESTAMP, WEIR_BIGINT, WEIR_BIGINT, WEIR_DOUBLE}},
+    /* Sessions with a 1 s gap per key: a new session starts where the gap to
+     * the previous row of the key is 1 s or more. */
+    {"SELECT k, window_start, window_end, COUNT(*), SUM(v), MAX(v) FROM s "
+     "WINDOW SESSION (1 SECOND) GROUP BY k",
+     "WITH o AS (SELECT k, v, ts, CASE WHEN ts - LAG(ts) OVER (PARTITION BY k ORDER BY ts) "
+     "< 1000 THEN 0 ELSE 1 END AS brk FROM s), g AS (SELECT k, v, ts, SUM(brk) OVER "
+     "(PARTITION BY k ORDER BY ts ROWS UNBOUNDED PRECEDING) AS sid FROM o) "
+     "SELECT k, MIN(ts), MAX(ts) + 1000, COUNT(*), SUM(v), MAX(v) FROM g GROUP BY k, sid",
+     {WEIR_TEXT, WEIR_TIMESTAMP, WEIR_TIMESTAMP, WEIR_BIGINT, WEIR_BIGINT, WEIR_BIGINT}},
+    {"SELECT k, window_start, COUNT(*), SUM(v) FROM s "
+     "WINDOW SESSION (1 SECOND) GROUP BY k EMIT CHANGES",
+     "WITH o AS (SELECT k, v, ts, CASE WHEN ts - LAG(ts) OVER (PARTITION BY k ORDER BY ts) "
+     "< 1000 THEN 0 ELSE 1 END AS brk FROM s), g AS (SELECT k, v, ts, SUM(brk) OVER "
+     "(PARTITION BY k ORDER BY ts ROWS UNBOUNDED PRECEDING) AS sid FROM o) "
+     "SELECT k, MIN(ts), COUNT(*), SUM(v) FROM g GROUP BY k, sid",
+     {WEIR_TEXT, WEIR_TIMESTAMP, WEIR_BIGINT, WEIR_BIGINT}},
+    /* DISTINCT and FILTER, per tumbling window. */
+    {"SELECT window_start, COUNT(DISTINCT k), COUNT(*) FILTER (WHERE v > 100), "
+     "SUM(DISTINCT v % 10) FROM s WINDOW TUMBLING (SIZE 5 SECONDS)",
+     "SELECT ts - ((ts % 5000) + 5000) % 5000 AS ws, COUNT(DISTINCT k), "
+     "COUNT(*) FILTER (WHERE v > 100), SUM(DISTINCT v % 10) FROM s GROUP BY ws",
+     {WEIR_TIMESTAMP, WEIR_BIGINT, WEIR_BIGINT, WEIR_BIGINT}},
+    /* UNION ALL of two filtered branches of the stream, windowed. */
+    {"SELECT window_start, COUNT(*), SUM(v) FROM TABLE(TUMBLE(TABLE u, DESCRIPTOR(ts), "
+     "INTERVAL '4' SECOND)) GROUP BY window_start, window_end",
+     "SELECT ws, COUNT(*), SUM(v) FROM (SELECT v, ts - ((ts % 4000) + 4000) % 4000 AS ws "
+     "FROM s WHERE v > 0 UNION ALL SELECT v, ts - ((ts % 4000) + 4000) % 4000 FROM s "
+     "WHERE k = 'k1') GROUP BY ws",
+     {WEIR_TIMESTAMP, WEIR_BIGINT, WEIR_BIGINT}},
 };
 
 static void run_trial(unsigned seed, const char *batch_rows) {
@@ -143,7 +196,9 @@ static void run_trial(unsigned seed, const char *batch_rows) {
   ck_assert_int_eq(weir_set_option(eng, "batch_rows", batch_rows), WEIR_OK);
   ck_assert_int_eq(weir_exec(eng,
                              "CREATE STREAM s (k TEXT, v BIGINT, ts TIMESTAMP(3),"
-                             " WATERMARK FOR ts AS ts - INTERVAL '3' SECOND);",
+                             " WATERMARK FOR ts AS ts - INTERVAL '3' SECOND);"
+                             "CREATE VIEW u AS SELECT v, ts FROM s WHERE v > 0"
+                             " UNION ALL SELECT v, ts FROM s WHERE k = 'k1';",
                              NULL, NULL),
                    WEIR_OK);
   sqlite3 *db;

@@ -254,12 +254,12 @@ static void push_events(wr_op *op, const ev *e, int n, int cut) {
 }
 
 static const wr_agg_call AGGS6[] = {
-  {WR_AGG_COUNT_STAR, -1, WEIR_NULL, WEIR_BIGINT},
-  {WR_AGG_COUNT, 1, WEIR_BIGINT, WEIR_BIGINT},
-  {WR_AGG_SUM, 1, WEIR_BIGINT, WEIR_BIGINT},
-  {WR_AGG_MIN, 1, WEIR_BIGINT, WEIR_BIGINT},
-  {WR_AGG_MAX, 1, WEIR_BIGINT, WEIR_BIGINT},
-  {WR_AGG_AVG, 1, WEIR_BIGINT, WEIR_DOUBLE},
+  {WR_AGG_COUNT_STAR, -1, WEIR_NULL, WEIR_BIGINT, false, -1, -1},
+  {WR_AGG_COUNT, 1, WEIR_BIGINT, WEIR_BIGINT, false, -1, -1},
+  {WR_AGG_SUM, 1, WEIR_BIGINT, WEIR_BIGINT, false, -1, -1},
+  {WR_AGG_MIN, 1, WEIR_BIGINT, WEIR_BIGINT, false, -1, -1},
+  {WR_AGG_MAX, 1, WEIR_BIGINT, WEIR_BIGINT, false, -1, -1},
+  {WR_AGG_AVG, 1, WEIR_BIGINT, WEIR_DOUBLE, false, -1, -1},
 };
 static const int KEY0[] = {0};
 
@@ -414,8 +414,8 @@ START_TEST(test_tumble_basic) {
     push_events(p.wma, e, 7, cut);
     /* The first window fired when the watermark passed 10 s. */
     const char *w0[] = {
-      "+I|1|2024-01-01 00:00:00.000|2024-01-01 00:00:10.000|2|2|17|7|10|8.5",
-      "+I|2|2024-01-01 00:00:00.000|2024-01-01 00:00:10.000|1|1|5|5|5|5",
+      "+I|1|2024-01-01 00:00:00.000|2024-01-01 00:00:10.000|2024-01-01 00:00:09.999|2|2|17|7|10|8.5",
+      "+I|2|2024-01-01 00:00:00.000|2024-01-01 00:00:10.000|2024-01-01 00:00:09.999|1|1|5|5|5|5",
     };
     expect_rows(p.cap, 0, w0, 2);
     ck_assert_uint_eq(p.agg->vt->state_size(p.agg), 2);
@@ -428,8 +428,8 @@ START_TEST(test_tumble_basic) {
                      "2024-01-01 00:00:10.000)");
     push_wm(p.wma, WR_WM_END);
     const char *w1[] = {
-      "+I|2|2024-01-01 00:00:10.000|2024-01-01 00:00:20.000|1|0|NULL|NULL|NULL|NULL",
-      "+I|NULL|2024-01-01 00:00:10.000|2024-01-01 00:00:20.000|2|2|10|4|6|5",
+      "+I|2|2024-01-01 00:00:10.000|2024-01-01 00:00:20.000|2024-01-01 00:00:19.999|1|0|NULL|NULL|NULL|NULL",
+      "+I|NULL|2024-01-01 00:00:10.000|2024-01-01 00:00:20.000|2024-01-01 00:00:19.999|2|2|10|4|6|5",
     };
     expect_rows(p.cap, 2, w1, 2);
     ck_assert_uint_eq(p.agg->vt->state_size(p.agg), 0);
@@ -460,7 +460,7 @@ START_TEST(test_tumble_grace) {
     {1, 0, 1, 0, S(4), 0},   /* wm 13.5: late by 1.5 s */
   };
   push_events(p.wma, e, 7, 0);
-  const char *w0[] = {"+I|1|2024-01-01 00:00:00.000|2024-01-01 00:00:10.000|2|2|2|1|1|1"};
+  const char *w0[] = {"+I|1|2024-01-01 00:00:00.000|2024-01-01 00:00:10.000|2024-01-01 00:00:09.999|2|2|2|1|1|1"};
   expect_rows(p.cap, 0, w0, 1);
   ck_assert_int_eq(p.q->stats.late_rows, 2);
   ck_assert_str_eq(p.rep.reason[0],
@@ -473,7 +473,7 @@ START_TEST(test_tumble_grace) {
   push_wm(p.wma, S(21));
   ck_assert_int_eq(p.cap->n, 1);
   push_wm(p.wma, S(22));
-  const char *w1[] = {"+I|1|2024-01-01 00:00:10.000|2024-01-01 00:00:20.000|3|3|3|1|1|1"};
+  const char *w1[] = {"+I|1|2024-01-01 00:00:10.000|2024-01-01 00:00:20.000|2024-01-01 00:00:19.999|3|3|3|1|1|1"};
   expect_rows(p.cap, 1, w1, 1);
   ck_assert_uint_eq(p.agg->vt->state_size(p.agg), 0);
   /* A row after its window fired is late even without a per-row watermark
@@ -501,9 +501,9 @@ START_TEST(test_tumble_offset_and_negative_time) {
   push_events(p.wma, e, 4, 0);
   push_wm(p.wma, WR_WM_END);
   const char *want[] = {
-    "+I|1|1969-12-31 23:59:43.000|1969-12-31 23:59:53.000|1",
-    "+I|1|1969-12-31 23:59:53.000|1970-01-01 00:00:03.000|2",
-    "+I|1|1970-01-01 00:00:03.000|1970-01-01 00:00:13.000|1",
+    "+I|1|1969-12-31 23:59:43.000|1969-12-31 23:59:53.000|1969-12-31 23:59:52.999|1",
+    "+I|1|1969-12-31 23:59:53.000|1970-01-01 00:00:03.000|1970-01-01 00:00:02.999|2",
+    "+I|1|1970-01-01 00:00:03.000|1970-01-01 00:00:13.000|1970-01-01 00:00:12.999|1",
   };
   expect_rows(p.cap, 0, want, 3);
   pipe_close(&p);
@@ -533,13 +533,13 @@ START_TEST(test_tumble_minmax_types) {
   const weir_type types[] = {WEIR_TEXT, WEIR_TIMESTAMP, WEIR_BOOLEAN, WEIR_INT,
                              WEIR_DOUBLE, WEIR_INTERVAL, WEIR_TIMESTAMP};
   const wr_agg_call aggs[] = {
-    {WR_AGG_MIN, 0, WEIR_TEXT, WEIR_TEXT},           {WR_AGG_MAX, 0, WEIR_TEXT, WEIR_TEXT},
-    {WR_AGG_MIN, 1, WEIR_TIMESTAMP, WEIR_TIMESTAMP}, {WR_AGG_MAX, 1, WEIR_TIMESTAMP, WEIR_TIMESTAMP},
-    {WR_AGG_MIN, 2, WEIR_BOOLEAN, WEIR_BOOLEAN},     {WR_AGG_MAX, 2, WEIR_BOOLEAN, WEIR_BOOLEAN},
-    {WR_AGG_MIN, 3, WEIR_INT, WEIR_INT},             {WR_AGG_MAX, 3, WEIR_INT, WEIR_INT},
-    {WR_AGG_MIN, 4, WEIR_DOUBLE, WEIR_DOUBLE},       {WR_AGG_MAX, 4, WEIR_DOUBLE, WEIR_DOUBLE},
-    {WR_AGG_MIN, 5, WEIR_INTERVAL, WEIR_INTERVAL},   {WR_AGG_MAX, 5, WEIR_INTERVAL, WEIR_INTERVAL},
-    {WR_AGG_SUM, 4, WEIR_DOUBLE, WEIR_DOUBLE},       {WR_AGG_AVG, 3, WEIR_INT, WEIR_DOUBLE},
+    {WR_AGG_MIN, 0, WEIR_TEXT, WEIR_TEXT, false, -1, -1},           {WR_AGG_MAX, 0, WEIR_TEXT, WEIR_TEXT, false, -1, -1},
+    {WR_AGG_MIN, 1, WEIR_TIMESTAMP, WEIR_TIMESTAMP, false, -1, -1}, {WR_AGG_MAX, 1, WEIR_TIMESTAMP, WEIR_TIMESTAMP, false, -1, -1},
+    {WR_AGG_MIN, 2, WEIR_BOOLEAN, WEIR_BOOLEAN, false, -1, -1},     {WR_AGG_MAX, 2, WEIR_BOOLEAN, WEIR_BOOLEAN, false, -1, -1},
+    {WR_AGG_MIN, 3, WEIR_INT, WEIR_INT, false, -1, -1},             {WR_AGG_MAX, 3, WEIR_INT, WEIR_INT, false, -1, -1},
+    {WR_AGG_MIN, 4, WEIR_DOUBLE, WEIR_DOUBLE, false, -1, -1},       {WR_AGG_MAX, 4, WEIR_DOUBLE, WEIR_DOUBLE, false, -1, -1},
+    {WR_AGG_MIN, 5, WEIR_INTERVAL, WEIR_INTERVAL, false, -1, -1},   {WR_AGG_MAX, 5, WEIR_INTERVAL, WEIR_INTERVAL, false, -1, -1},
+    {WR_AGG_SUM, 4, WEIR_DOUBLE, WEIR_DOUBLE, false, -1, -1},       {WR_AGG_AVG, 3, WEIR_INT, WEIR_DOUBLE, false, -1, -1},
   };
   wr_agg_spec spec = {.ninput = 7, .input_types = types, .nkeys = 0, .naggs = 14, .aggs = aggs,
                       .win = {WR_WIN_TUMBLE, 6, 60000, 0, 0}, .source = "m"};
@@ -594,7 +594,7 @@ START_TEST(test_tumble_minmax_types) {
   }
   push_wm(agg, WR_WM_END);
   const char *want[] = {
-    "+I|2024-01-01 00:00:00.000|2024-01-01 00:01:00.000|''|'zoo'"
+    "+I|2024-01-01 00:00:00.000|2024-01-01 00:01:00.000|2024-01-01 00:00:59.999|''|'zoo'"
     "|2023-12-31 23:59:59.999|2024-06-30 12:00:00.000|false|true|-7|40|-0.5|9.25|-20|3000"
     "|12.25|8.1999999999999993"};
   expect_rows(c, 0, want, 1);
@@ -618,10 +618,11 @@ START_TEST(test_tumble_many_windows) {
   ck_assert_int_eq(p.cap->n, 50);
   for (int w = 0; w < 50; w++) {
     int i = 49 - w;
-    char want[256], s[WR_TS_TEXT_MAX], en[WR_TS_TEXT_MAX];
+    char want[256], s[WR_TS_TEXT_MAX], en[WR_TS_TEXT_MAX], wt[WR_TS_TEXT_MAX];
     wr_ts_format(S(w), s);
     wr_ts_format(S(w + 1), en);
-    snprintf(want, sizeof want, "+I|%d|%s|%s|1|1|%d|%d|%d|%d", i % 3, s, en, i, i, i, i);
+    wr_ts_format(S(w + 1) - 1, wt);
+    snprintf(want, sizeof want, "+I|%d|%s|%s|%s|1|1|%d|%d|%d|%d", i % 3, s, en, wt, i, i, i, i);
     ck_assert_str_eq(p.cap->rows[w], want);
   }
   pipe_close(&p);
@@ -675,8 +676,8 @@ static wr_op *changelog_agg(wr_qctx *q, int naggs, const wr_agg_call *aggs) {
 }
 
 static const wr_agg_call CNT_SUM[] = {
-  {WR_AGG_COUNT_STAR, -1, WEIR_NULL, WEIR_BIGINT},
-  {WR_AGG_SUM, 1, WEIR_BIGINT, WEIR_BIGINT},
+  {WR_AGG_COUNT_STAR, -1, WEIR_NULL, WEIR_BIGINT, false, -1, -1},
+  {WR_AGG_SUM, 1, WEIR_BIGINT, WEIR_BIGINT, false, -1, -1},
 };
 
 #define D WEIR_OP_DELETE
@@ -734,7 +735,7 @@ END_TEST
 START_TEST(test_changelog_unchanged_and_distinct) {
   reports rep = {0};
   wr_qctx *q = ctx_new(&rep);
-  const wr_agg_call sum[] = {{WR_AGG_SUM, 1, WEIR_BIGINT, WEIR_BIGINT}};
+  const wr_agg_call sum[] = {{WR_AGG_SUM, 1, WEIR_BIGINT, WEIR_BIGINT, false, -1, -1}};
   wr_op *agg = changelog_agg(q, 1, sum);
   capture *c = cap_new(q);
   link_ops(agg, &c->op);
@@ -872,9 +873,13 @@ static char **reference_windows(const ev *e, int n, int64_t delay, int64_t size,
   qsort(g, (size_t)ng, sizeof *g, refgroup_cmp);
   char **out = malloc(sizeof *out * (size_t)(ng ? ng : 1));
   for (int j = 0; j < ng; j++) {
-    char line[512], s[WR_TS_TEXT_MAX], en[WR_TS_TEXT_MAX], k[32];
+    char line[512], s[WR_TS_TEXT_MAX], en[WR_TS_TEXT_MAX + 32], k[32], wt[WR_TS_TEXT_MAX];
     wr_ts_format(g[j].ws, s);
     wr_ts_format(g[j].ws + size, en);
+    wr_ts_format(g[j].ws + size - 1, wt);
+    /* window_end and window_time (window_end - 1 ms) */
+    size_t el = strlen(en);
+    snprintf(en + el, sizeof en - el, "|%s", wt);
     if (g[j].knull)
       snprintf(k, sizeof k, "NULL");
     else
@@ -1147,8 +1152,8 @@ START_TEST(test_changelog_snapshot_restore) {
   /* Text keys (and AVG state), so that strings go through the image. */
   static const int key[] = {0};
   const wr_agg_call aggs[] = {
-    {WR_AGG_COUNT_STAR, -1, WEIR_NULL, WEIR_BIGINT},
-    {WR_AGG_AVG, 1, WEIR_BIGINT, WEIR_DOUBLE},
+    {WR_AGG_COUNT_STAR, -1, WEIR_NULL, WEIR_BIGINT, false, -1, -1},
+    {WR_AGG_AVG, 1, WEIR_BIGINT, WEIR_DOUBLE, false, -1, -1},
   };
   wr_agg_spec spec = {.ninput = 2, .input_types = TV, .nkeys = 1, .keys = key, .naggs = 2,
                       .aggs = aggs, .win = {WR_WIN_NONE, -1, 0, 0, 0}, .source = "s"};
@@ -1203,8 +1208,8 @@ END_TEST
 
 START_TEST(test_text_minmax_snapshot) {
   const weir_type types[] = {WEIR_TEXT, WEIR_TIMESTAMP};
-  const wr_agg_call aggs[] = {{WR_AGG_MIN, 0, WEIR_TEXT, WEIR_TEXT},
-                              {WR_AGG_MAX, 0, WEIR_TEXT, WEIR_TEXT}};
+  const wr_agg_call aggs[] = {{WR_AGG_MIN, 0, WEIR_TEXT, WEIR_TEXT, false, -1, -1},
+                              {WR_AGG_MAX, 0, WEIR_TEXT, WEIR_TEXT, false, -1, -1}};
   wr_agg_spec spec = {.ninput = 2, .input_types = types, .nkeys = 0, .naggs = 2, .aggs = aggs,
                       .win = {WR_WIN_TUMBLE, 1, 1000, 0, 0}, .source = "s"};
   reports rep = {0};
@@ -1228,8 +1233,8 @@ START_TEST(test_text_minmax_snapshot) {
   restore_op(b, &img);
   wr_buf_free(&img);
   push_wm(b, WR_WM_END);
-  const char *want[] = {"+I|1970-01-01 00:00:00.000|1970-01-01 00:00:01.000|'alpha'|'mid'",
-                        "+I|1970-01-01 00:00:01.000|1970-01-01 00:00:02.000|'zulu'|'zulu'"};
+  const char *want[] = {"+I|1970-01-01 00:00:00.000|1970-01-01 00:00:01.000|1970-01-01 00:00:00.999|'alpha'|'mid'",
+                        "+I|1970-01-01 00:00:01.000|1970-01-01 00:00:02.000|1970-01-01 00:00:01.999|'zulu'|'zulu'"};
   expect_rows(cb, 0, want, 2);
   wr_batch_free(in);
   wr_op_chain_free(a);
@@ -1569,17 +1574,17 @@ START_TEST(test_hashagg_bad_specs) {
     wr_window_spec win;
     const char *msg;
   } cases[] = {
-    {{WR_AGG_SUM, 0, WEIR_TEXT, WEIR_BIGINT}, {WR_WIN_NONE, -1, 0, 0, 0},
+    {{WR_AGG_SUM, 0, WEIR_TEXT, WEIR_BIGINT, false, -1, -1}, {WR_WIN_NONE, -1, 0, 0, 0},
      "aggregate SUM over TEXT is not supported"},
-    {{WR_AGG_AVG, 1, WEIR_BIGINT, WEIR_BIGINT}, {WR_WIN_NONE, -1, 0, 0, 0},
+    {{WR_AGG_AVG, 1, WEIR_BIGINT, WEIR_BIGINT, false, -1, -1}, {WR_WIN_NONE, -1, 0, 0, 0},
      "aggregate AVG(BIGINT) must return DOUBLE"},
-    {{WR_AGG_MAX, 1, WEIR_DOUBLE, WEIR_DOUBLE}, {WR_WIN_NONE, -1, 0, 0, 0},
+    {{WR_AGG_MAX, 1, WEIR_DOUBLE, WEIR_DOUBLE, false, -1, -1}, {WR_WIN_NONE, -1, 0, 0, 0},
      "aggregate MAX: argument is DOUBLE, input column is BIGINT"},
-    {{WR_AGG_COUNT, 5, WEIR_BIGINT, WEIR_BIGINT}, {WR_WIN_NONE, -1, 0, 0, 0},
+    {{WR_AGG_COUNT, 5, WEIR_BIGINT, WEIR_BIGINT, false, -1, -1}, {WR_WIN_NONE, -1, 0, 0, 0},
      "aggregate COUNT: input column 5 out of range"},
-    {{WR_AGG_COUNT_STAR, -1, WEIR_NULL, WEIR_BIGINT}, {WR_WIN_TUMBLE, 1, 1000, 0, 0},
+    {{WR_AGG_COUNT_STAR, -1, WEIR_NULL, WEIR_BIGINT, false, -1, -1}, {WR_WIN_TUMBLE, 1, 1000, 0, 0},
      "tumbling window: time column must be a TIMESTAMP"},
-    {{WR_AGG_COUNT_STAR, -1, WEIR_NULL, WEIR_BIGINT}, {WR_WIN_TUMBLE, 2, 0, 0, 0},
+    {{WR_AGG_COUNT_STAR, -1, WEIR_NULL, WEIR_BIGINT, false, -1, -1}, {WR_WIN_TUMBLE, 2, 0, 0, 0},
      "tumbling window: size must be positive"},
   };
   for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {

@@ -1,0 +1,9 @@
+-- waits for: deduplication (ROW_NUMBER() … ORDER BY dateTime DESC … <= 1)
+-- Nexmark Query 18: find last bid.
+-- The last bid of each bidder on each auction.
+SELECT auction, bidder, price, channel, url, dateTime, extra
+FROM (
+  SELECT *, ROW_NUMBER() OVER (PARTITION BY bidder, auction ORDER BY dateTime DESC) AS rank_number
+  FROM bid
+)
+WHERE rank_number <= 1;

@@ -1,0 +1,12 @@
+-- waits for: interval joins (a stream joined with a windowed aggregate of itself)
+-- Nexmark Query 7: highest bid.
+-- The bids with the highest price of each 10-second tumbling window.
+SELECT B.auction, B.price, B.bidder, B.dateTime, B.extra
+FROM bid AS B
+JOIN (
+  SELECT MAX(price) AS maxprice, window_end AS dateTime
+  FROM TABLE(TUMBLE(TABLE bid, DESCRIPTOR(dateTime), INTERVAL '10' SECOND))
+  GROUP BY window_start, window_end
+) AS B1
+ON B.price = B1.maxprice
+WHERE B.dateTime BETWEEN B1.dateTime - INTERVAL '10' SECOND AND B1.dateTime;

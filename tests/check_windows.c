@@ -1,0 +1,955 @@
+/*
+ * check_windows.c — windowed hash aggregation (exec/ops.h wr_hashagg_new):
+ * TUMBLE, HOP and CUMULATE with EMIT FINAL, CHANGES and EVERY.
+ *
+ * Batches are pushed straight into the operator with their own per-row
+ * watermarks; a capture operator records every output row (as text,
+ * "op|col|col|...", plus its window and key), its per-row watermark and
+ * every watermark message. Hand-written cases pin down exact output;
+ * random streams (bounded disorder, random batch cuts, random per-row
+ * watermarks, NULL keys, late rows, grace) are checked against a
+ * brute-force reference built here from the definitions: each row is
+ * assigned to every window containing it whose end + grace is above the
+ * row's watermark, and each (window, key) is aggregated naively.
+ */
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/timefmt.h"
+#include "exec/ops.h"
+
+/* ---- fixtures ----------------------------------------------------------- */
+
+typedef struct reports {
+  int n;
+  char reason[16][200];
+} reports;
+
+static void on_report(void *ud, const wr_qctx *q, const wr_report *r) {
+  (void)q;
+  reports *rp = ud;
+  if (r->kind == WR_PROBLEM_LATE && rp->n < 16)
+    snprintf(rp->reason[rp->n], sizeof rp->reason[0], "%s", r->reason);
+  rp->n++;
+}
+
+/* The capture operator. Key column 0 is k (BIGINT) or "k<k>" (TEXT);
+ * window_end is column 2 and window_time column 3 (one key). */
+typedef struct capture {
+  wr_op op;
+  int n, cap;
+  char **line;       /* "op|v|v|..." */
+  int *opv;          /* weir_op */
+  int *kidx;         /* key + 1, 0 for NULL */
+  int64_t *we, *wt;  /* window_end, window_time */
+  int64_t *roww;     /* per-row watermark */
+  int nwm, wmcap;
+  int64_t *wms;      /* watermark messages */
+  int *wm_at;        /* rows received before each */
+} capture;
+
+static const char *op_name(int op) {
+  static const char *names[] = {"+I", "-U", "+U", "-D"};
+  return op >= 0 && op < 4 ? names[op] : "??";
+}
+
+static void value_text(const wr_batch *b, int c, int i, char *out, size_t cap) {
+  wr_value v;
+  wr_batch_get(b, c, i, &v);
+  if (v.null) {
+    snprintf(out, cap, "NULL");
+    return;
+  }
+  switch (v.type) {
+    case WEIR_DOUBLE: snprintf(out, cap, "%.17g", v.v.d); break;
+    case WEIR_TEXT: snprintf(out, cap, "'%.*s'", (int)v.v.s.n, v.v.s.p ? v.v.s.p : ""); break;
+    case WEIR_TIMESTAMP: wr_ts_format(v.v.i, out); break;
+    default: snprintf(out, cap, "%lld", (long long)v.v.i); break;
+  }
+}
+
+#define GROW(p, n) ((p) = realloc((p), sizeof *(p) * (size_t)(n)))
+
+static weir_status cap_batch(wr_op *op, int port, wr_batch *b, wr_err *err) {
+  (void)port, (void)err;
+  capture *c = (capture *)op;
+  for (int i = 0; i < b->n; i++) {
+    if (c->n == c->cap) {
+      c->cap = c->cap ? c->cap * 2 : 256;
+      GROW(c->line, c->cap), GROW(c->opv, c->cap), GROW(c->kidx, c->cap);
+      GROW(c->we, c->cap), GROW(c->wt, c->cap), GROW(c->roww, c->cap);
+    }
+    char line[1024];
+    int op_i = b->ops ? b->ops[i] : 0;
+    size_t len = (size_t)snprintf(line, sizeof line, "%s", op_name(op_i));
+    for (int col = 0; col < b->ncol; col++) {
+      char v[256];
+      value_text(b, col, i, v, sizeof v);
+      len += (size_t)snprintf(line + len, sizeof line - len, "|%s", v);
+    }
+    wr_value k;
+    wr_batch_get(b, 0, i, &k);
+    c->kidx[c->n] = k.null ? 0 : 1 + (k.type == WEIR_TEXT ? atoi(k.v.s.p + 1) : (int)k.v.i);
+    c->line[c->n] = strdup(line);
+    c->opv[c->n] = op_i;
+    c->we[c->n] = WR_VEC_I64(&b->cols[2])[i];
+    c->wt[c->n] = WR_VEC_I64(&b->cols[3])[i];
+    ck_assert_ptr_nonnull(b->wm);
+    c->roww[c->n] = b->wm[i];
+    c->n++;
+  }
+  return WEIR_OK;
+}
+
+static weir_status cap_wm(wr_op *op, int port, int64_t wm, wr_err *err) {
+  (void)port, (void)err;
+  capture *c = (capture *)op;
+  if (c->nwm == c->wmcap) {
+    c->wmcap = c->wmcap ? c->wmcap * 2 : 64;
+    GROW(c->wms, c->wmcap), GROW(c->wm_at, c->wmcap);
+  }
+  c->wms[c->nwm] = wm;
+  c->wm_at[c->nwm++] = c->n;
+  return WEIR_OK;
+}
+
+static void cap_destroy(wr_op *op) {
+  capture *c = (capture *)op;
+  for (int i = 0; i < c->n; i++) free(c->line[i]);
+  free(c->line), free(c->opv), free(c->kidx), free(c->we), free(c->wt), free(c->roww);
+  free(c->wms), free(c->wm_at);
+  free(c);
+}
+
+static const wr_op_vtab cap_vt = {
+  .name = "Capture", .batch = cap_batch, .watermark = cap_wm, .destroy = cap_destroy};
+
+/* Input: k BIGINT, v BIGINT, t TIMESTAMP, kt TEXT ("k<k>"), vt TEXT. */
+static const weir_type IN[] = {WEIR_BIGINT, WEIR_BIGINT, WEIR_TIMESTAMP, WEIR_TEXT, WEIR_TEXT};
+static const int KEY_INT[] = {0}, KEY_TEXT[] = {3};
+
+#define CALL(fn, arg, at, rt) {fn, arg, at, rt, false, -1, -1}
+static const wr_agg_call AGGS[] = {
+  CALL(WR_AGG_COUNT_STAR, -1, WEIR_NULL, WEIR_BIGINT), CALL(WR_AGG_COUNT, 1, WEIR_BIGINT, WEIR_BIGINT),
+  CALL(WR_AGG_SUM, 1, WEIR_BIGINT, WEIR_BIGINT),       CALL(WR_AGG_MIN, 1, WEIR_BIGINT, WEIR_BIGINT),
+  CALL(WR_AGG_MAX, 1, WEIR_BIGINT, WEIR_BIGINT),       CALL(WR_AGG_AVG, 1, WEIR_BIGINT, WEIR_DOUBLE),
+  CALL(WR_AGG_MIN, 4, WEIR_TEXT, WEIR_TEXT),           CALL(WR_AGG_MAX, 4, WEIR_TEXT, WEIR_TEXT),
+};
+/* COUNT(*), SUM(v) / MAX(v), SUM(v): for hand-written cases. */
+static const wr_agg_call CNT_SUM[] = {AGGS[0], AGGS[2]};
+static const wr_agg_call MAX_SUM[] = {AGGS[4], AGGS[2]};
+
+static wr_agg_spec spec_of(wr_window_kind kind, int64_t size, int64_t slide, int64_t grace,
+                           wr_emit emit, int64_t every, bool textkey, int naggs,
+                           const wr_agg_call *aggs) {
+  wr_agg_spec s = {.ninput = 5, .input_types = IN, .nkeys = 1,
+                   .keys = textkey ? KEY_TEXT : KEY_INT, .naggs = naggs, .aggs = aggs,
+                   .win = {.kind = kind, .time_col = 2, .size = size, .grace = grace,
+                           .slide = slide},
+                   .emit = emit, .every = every, .source = "s"};
+  return s;
+}
+
+typedef struct ev {
+  int k;             /* -1: NULL key */
+  int64_t v;
+  bool vnull;
+  int64_t t;         /* ms */
+  int64_t wm;        /* per-row watermark */
+} ev;
+
+static char KNAME[64][8], VNAME[37][8];
+
+static void names_init(void) {
+  for (int i = 0; i < 64; i++) snprintf(KNAME[i], sizeof KNAME[i], "k%d", i);
+  for (int i = 0; i < 37; i++) snprintf(VNAME[i], sizeof VNAME[i], "v%02d", i);
+}
+
+static int vname(int64_t v) { return (int)((v + 1000) % 37); }
+
+static wr_batch *make_batch(const ev *e, int n) {
+  wr_batch *b = wr_batch_new(5, IN, n > 0 ? n : 1);
+  int64_t *wm = wr_batch_wm_make(b);
+  for (int i = 0; i < n; i++) {
+    wr_value x = {.type = WEIR_BIGINT, .null = e[i].k < 0};
+    x.v.i = e[i].k;
+    ck_assert_int_eq(wr_batch_set(b, 0, i, &x), WEIR_OK);
+    x.null = e[i].vnull;
+    x.v.i = e[i].v;
+    ck_assert_int_eq(wr_batch_set(b, 1, i, &x), WEIR_OK);
+    x = (wr_value){.type = WEIR_TIMESTAMP, .null = false, .v.i = e[i].t};
+    ck_assert_int_eq(wr_batch_set(b, 2, i, &x), WEIR_OK);
+    x = (wr_value){.type = WEIR_TEXT, .null = e[i].k < 0};
+    if (e[i].k >= 0) x.v.s = (wr_str){KNAME[e[i].k], (uint32_t)strlen(KNAME[e[i].k])};
+    ck_assert_int_eq(wr_batch_set(b, 3, i, &x), WEIR_OK);
+    x.null = e[i].vnull;
+    const char *vn = VNAME[vname(e[i].v)];
+    x.v.s = (wr_str){vn, (uint32_t)strlen(vn)};
+    ck_assert_int_eq(wr_batch_set(b, 4, i, &x), WEIR_OK);
+    wm[i] = e[i].wm;
+  }
+  b->n = n;
+  return b;
+}
+
+typedef struct run {
+  wr_qctx *q;
+  reports rep;
+  wr_op *agg;
+  capture *cap;
+} run;
+
+static void run_open(run *r, const wr_agg_spec *spec) {
+  memset(r, 0, sizeof *r);
+  r->q = calloc(1, sizeof *r->q);
+  r->q->query_name = "t";
+  wr_arena_init(&r->q->arena, 0);
+  r->q->report = on_report;
+  r->q->report_ud = &r->rep;
+  wr_err err;
+  wr_err_clear(&err);
+  r->agg = wr_hashagg_new(r->q, spec, &err);
+  ck_assert_msg(r->agg != NULL, "hashagg_new: %s", err.msg);
+  r->cap = calloc(1, sizeof *r->cap);
+  r->cap->op.vt = &cap_vt;
+  r->agg->next = &r->cap->op;
+}
+
+static void run_close(run *r) {
+  wr_op_chain_free(r->agg);
+  wr_arena_free(&r->q->arena);
+  free(r->q);
+}
+
+static void push(run *r, const ev *e, int n) {
+  wr_batch *b = make_batch(e, n);
+  wr_err err;
+  wr_err_clear(&err);
+  weir_status st = r->agg->vt->batch(r->agg, 0, b, &err);
+  ck_assert_msg(st == WEIR_OK, "batch: %s", err.msg);
+  wr_batch_free(b);
+}
+
+static void push_wm(run *r, int64_t wm) {
+  wr_err err;
+  wr_err_clear(&err);
+  weir_status st = r->agg->vt->watermark(r->agg, 0, wm, &err);
+  ck_assert_msg(st == WEIR_OK, "watermark: %s", err.msg);
+}
+
+static void expect_rows(const capture *c, int from, const char *const *want, int n) {
+  ck_assert_msg(c->n - from == n, "expected %d rows, got %d", n, c->n - from);
+  for (int i = 0; i < n; i++) ck_assert_str_eq(c->line[from + i], want[i]);
+}
+
+static int64_t T0;
+#define S(x) (T0 + (int64_t)((x) * 1000))
+
+static void setup(void) {
+  ck_assert(wr_ts_parse("2024-01-01 00:00:00", 19, &T0));
+  names_init();
+}
+
+/* ---- hand-written cases ------------------------------------------------- */
+
+START_TEST(test_hop_basic) {
+  wr_agg_spec spec = spec_of(WR_WIN_HOP, 10000, 5000, 0, WR_EMIT_FINAL, 0, false, 2, CNT_SUM);
+  run r;
+  run_open(&r, &spec);
+  push(&r, (ev[]){{1, 1, 0, S(1), WR_WM_NONE}, {2, 2, 0, S(6), WR_WM_NONE},
+                  {1, 3, 0, S(7), WR_WM_NONE}}, 3);
+  ck_assert_uint_eq(r.agg->vt->state_size(r.agg), 3);  /* slice [0,5): k1; [5,10): k2, k1 */
+  push_wm(&r, S(10));
+  /* Windows by end; groups in first-seen order across the slices. */
+  const char *w0[] = {
+    "+I|1|2023-12-31 23:59:55.000|2024-01-01 00:00:05.000|2024-01-01 00:00:04.999|1|1",
+    "+I|1|2024-01-01 00:00:00.000|2024-01-01 00:00:10.000|2024-01-01 00:00:09.999|2|4",
+    "+I|2|2024-01-01 00:00:00.000|2024-01-01 00:00:10.000|2024-01-01 00:00:09.999|1|2",
+  };
+  expect_rows(r.cap, 0, w0, 3);
+  ck_assert_uint_eq(r.agg->vt->state_size(r.agg), 2);  /* slice [0,5) freed */
+  /* t=9: [0,10) fired, [5,15) has not: applied to it only, not late.
+   * t=3: both its windows fired: late, reported against the last one. */
+  push(&r, (ev[]){{2, 10, 0, S(9), S(10)}, {1, 5, 0, S(3), S(10.25)}}, 2);
+  ck_assert_int_eq(r.q->stats.late_rows, 1);
+  ck_assert_str_eq(r.rep.reason[0], "late by 0.250 s for window [2024-01-01 00:00:00.000, "
+                                    "2024-01-01 00:00:10.000)");
+  /* An idle marker passes unchanged and fires nothing. */
+  push_wm(&r, WR_WM_IDLE);
+  ck_assert_int_eq(r.cap->n, 3);
+  push_wm(&r, WR_WM_END);
+  const char *w1[] = {
+    "+I|2|2024-01-01 00:00:05.000|2024-01-01 00:00:15.000|2024-01-01 00:00:14.999|2|12",
+    "+I|1|2024-01-01 00:00:05.000|2024-01-01 00:00:15.000|2024-01-01 00:00:14.999|1|3",
+  };
+  expect_rows(r.cap, 3, w1, 2);  /* [10,20) holds no row: not emitted */
+  ck_assert_int_eq(r.cap->nwm, 3);
+  ck_assert(r.cap->wms[0] == S(10) && r.cap->wms[1] == WR_WM_IDLE && r.cap->wms[2] == WR_WM_END);
+  /* Rows carry the watermark forwarded before them. */
+  ck_assert(r.cap->roww[0] == WR_WM_NONE && r.cap->roww[2] == WR_WM_NONE);
+  ck_assert(r.cap->roww[3] == S(10) && r.cap->roww[4] == S(10));
+  ck_assert_uint_eq(r.agg->vt->state_size(r.agg), 0);
+  run_close(&r);
+}
+END_TEST
+
+START_TEST(test_watermark_grace) {
+  wr_agg_spec spec = spec_of(WR_WIN_HOP, 4000, 2000, 1000, WR_EMIT_FINAL, 0, false, 2, CNT_SUM);
+  run r;
+  run_open(&r, &spec);
+  push(&r, (ev[]){{1, 1, 0, S(1), WR_WM_NONE}, {1, 1, 0, S(3), WR_WM_NONE}}, 2);
+  push_wm(&r, S(4.5));  /* fires [-2,2) (end 2 + 1 <= 4.5) but not [0,4) */
+  ck_assert_int_eq(r.cap->n, 1);
+  ck_assert(r.cap->wms[0] == S(3.5));
+  push_wm(&r, S(5));    /* [0,4) */
+  ck_assert_int_eq(r.cap->n, 2);
+  ck_assert(r.cap->wms[1] == S(4));
+  ck_assert(r.cap->roww[1] == S(3.5));
+  push_wm(&r, S(4.8));  /* behind: not forwarded */
+  ck_assert_int_eq(r.cap->nwm, 2);
+  push_wm(&r, WR_WM_IDLE);
+  push_wm(&r, S(4.9));  /* after an idle marker the next watermark goes out again */
+  ck_assert_int_eq(r.cap->nwm, 4);
+  ck_assert(r.cap->wms[2] == WR_WM_IDLE && r.cap->wms[3] == S(4));
+  push_wm(&r, WR_WM_END);
+  ck_assert(r.cap->wms[4] == WR_WM_END);
+  ck_assert_int_eq(r.cap->n, 3);
+  ck_assert_uint_eq(r.agg->vt->state_size(r.agg), 0);
+  run_close(&r);
+}
+END_TEST
+
+START_TEST(test_cumulate_basic) {
+  wr_agg_spec spec = spec_of(WR_WIN_CUMULATE, 6000, 2000, 0, WR_EMIT_FINAL, 0, false, 2,
+                             CNT_SUM);
+  run r;
+  run_open(&r, &spec);
+  push(&r, (ev[]){{1, 1, 0, S(1), WR_WM_NONE}, {1, 2, 0, S(3), WR_WM_NONE},
+                  {2, 4, 0, S(5), WR_WM_NONE}, {1, 8, 0, S(7), WR_WM_NONE}}, 4);
+  push_wm(&r, S(4));
+  const char *w0[] = {
+    "+I|1|2024-01-01 00:00:00.000|2024-01-01 00:00:02.000|2024-01-01 00:00:01.999|1|1",
+    "+I|1|2024-01-01 00:00:00.000|2024-01-01 00:00:04.000|2024-01-01 00:00:03.999|2|3",
+  };
+  expect_rows(r.cap, 0, w0, 2);
+  /* t=1 after [0,2) and [0,4) fired: it still counts in [0,6). */
+  push(&r, (ev[]){{3, 16, 0, S(1), S(4)}, {1, 32, 0, S(3.5), S(4)}}, 2);
+  ck_assert_int_eq(r.q->stats.late_rows, 0);
+  push_wm(&r, WR_WM_END);
+  const char *w1[] = {
+    "+I|1|2024-01-01 00:00:00.000|2024-01-01 00:00:06.000|2024-01-01 00:00:05.999|3|35",
+    "+I|3|2024-01-01 00:00:00.000|2024-01-01 00:00:06.000|2024-01-01 00:00:05.999|1|16",
+    "+I|2|2024-01-01 00:00:00.000|2024-01-01 00:00:06.000|2024-01-01 00:00:05.999|1|4",
+    "+I|1|2024-01-01 00:00:06.000|2024-01-01 00:00:08.000|2024-01-01 00:00:07.999|1|8",
+    "+I|1|2024-01-01 00:00:06.000|2024-01-01 00:00:10.000|2024-01-01 00:00:09.999|1|8",
+    "+I|1|2024-01-01 00:00:06.000|2024-01-01 00:00:12.000|2024-01-01 00:00:11.999|1|8",
+  };
+  expect_rows(r.cap, 2, w1, 6);
+  ck_assert_uint_eq(r.agg->vt->state_size(r.agg), 0);
+  run_close(&r);
+}
+END_TEST
+
+START_TEST(test_changes_exact) {
+  wr_agg_spec spec = spec_of(WR_WIN_HOP, 4000, 2000, 0, WR_EMIT_CHANGES, 0, false, 2, CNT_SUM);
+  run r;
+  run_open(&r, &spec);
+  push(&r, (ev[]){{1, 5, 0, S(3), WR_WM_NONE}}, 1);
+  const char *w0[] = {
+    "+I|1|2024-01-01 00:00:00.000|2024-01-01 00:00:04.000|2024-01-01 00:00:03.999|1|5",
+    "+I|1|2024-01-01 00:00:02.000|2024-01-01 00:00:06.000|2024-01-01 00:00:05.999|1|5",
+  };
+  expect_rows(r.cap, 0, w0, 2);
+  /* Two rows of one group in one batch coalesce into one update. */
+  push(&r, (ev[]){{1, 1, 0, S(5), WR_WM_NONE}, {1, 2, 0, S(4.5), WR_WM_NONE}}, 2);
+  const char *w1[] = {
+    "-U|1|2024-01-01 00:00:02.000|2024-01-01 00:00:06.000|2024-01-01 00:00:05.999|1|5",
+    "+U|1|2024-01-01 00:00:02.000|2024-01-01 00:00:06.000|2024-01-01 00:00:05.999|3|8",
+    "+I|1|2024-01-01 00:00:04.000|2024-01-01 00:00:08.000|2024-01-01 00:00:07.999|2|3",
+  };
+  expect_rows(r.cap, 2, w1, 3);
+  /* Firing emits nothing more and frees the window's image. */
+  ck_assert_uint_eq(r.agg->vt->state_size(r.agg), 2 + 3);
+  push_wm(&r, S(4));
+  ck_assert_int_eq(r.cap->n, 5);
+  ck_assert_uint_eq(r.agg->vt->state_size(r.agg), 2 + 2);
+  /* A row whose window [2,6) has still to fire: only it and [4,8) change. */
+  push(&r, (ev[]){{2, 7, 0, S(3.5), S(4)}}, 1);
+  const char *w2[] = {
+    "+I|2|2024-01-01 00:00:02.000|2024-01-01 00:00:06.000|2024-01-01 00:00:05.999|1|7",
+  };
+  expect_rows(r.cap, 5, w2, 1);
+  push_wm(&r, WR_WM_END);
+  ck_assert_int_eq(r.cap->n, 6);
+  ck_assert_uint_eq(r.agg->vt->state_size(r.agg), 0);
+  run_close(&r);
+}
+END_TEST
+
+START_TEST(test_every_exact) {
+  wr_agg_spec spec = spec_of(WR_WIN_TUMBLE, 10000, 0, 0, WR_EMIT_EVERY, 2000, false, 2, MAX_SUM);
+  run r;
+  run_open(&r, &spec);
+  push(&r, (ev[]){{1, 1, 0, S(1), WR_WM_NONE}, {2, 5, 0, S(1.5), WR_WM_NONE}}, 2);
+  ck_assert_int_eq(r.cap->n, 0);
+  push_wm(&r, S(1));  /* the first watermark crosses the first multiple */
+  const char *w0[] = {
+    "+I|1|2024-01-01 00:00:00.000|2024-01-01 00:00:10.000|2024-01-01 00:00:09.999|1|1",
+    "+I|2|2024-01-01 00:00:00.000|2024-01-01 00:00:10.000|2024-01-01 00:00:09.999|5|5",
+  };
+  expect_rows(r.cap, 0, w0, 2);
+  ck_assert_uint_eq(r.agg->vt->state_size(r.agg), 2 + 2);
+  push(&r, (ev[]){{1, 2, 0, S(3), S(1)}}, 1);
+  push_wm(&r, S(1.9));  /* same multiple: nothing */
+  ck_assert_int_eq(r.cap->n, 2);
+  /* A row whose watermark crosses a multiple ticks before it is applied:
+   * at 2.5 s k1's change goes out; at 4.1 s k2 was touched but its values
+   * did not change, so nothing. */
+  push(&r, (ev[]){{2, 0, 0, S(4), S(2.5)}, {1, 7, 0, S(9), S(4.1)}, {3, 4, 0, S(15), S(4.1)}},
+       3);
+  const char *w1[] = {
+    "-U|1|2024-01-01 00:00:00.000|2024-01-01 00:00:10.000|2024-01-01 00:00:09.999|1|1",
+    "+U|1|2024-01-01 00:00:00.000|2024-01-01 00:00:10.000|2024-01-01 00:00:09.999|2|3",
+  };
+  expect_rows(r.cap, 2, w1, 2);
+  push_wm(&r, WR_WM_END);
+  const char *w2[] = {
+    "-U|1|2024-01-01 00:00:00.000|2024-01-01 00:00:10.000|2024-01-01 00:00:09.999|2|3",
+    "+U|1|2024-01-01 00:00:00.000|2024-01-01 00:00:10.000|2024-01-01 00:00:09.999|7|10",
+    "+I|3|2024-01-01 00:00:10.000|2024-01-01 00:00:20.000|2024-01-01 00:00:19.999|4|4",
+  };
+  expect_rows(r.cap, 4, w2, 3);
+  ck_assert_uint_eq(r.agg->vt->state_size(r.agg), 0);
+  run_close(&r);
+}
+END_TEST
+
+START_TEST(test_bad_specs) {
+  struct {
+    wr_window_kind kind;
+    int64_t size, slide;
+    wr_emit emit;
+    int64_t every;
+    const char *msg;
+  } cases[] = {
+    {WR_WIN_HOP, 10000, 3000, WR_EMIT_FINAL, 0,
+     "hopping window: size (10000 ms) must be a multiple of the slide (3000 ms)"},
+    {WR_WIN_HOP, 10000, 0, WR_EMIT_FINAL, 0, "hopping window: slide must be positive"},
+    {WR_WIN_HOP, 0, 1000, WR_EMIT_FINAL, 0, "hopping window: size must be positive"},
+    {WR_WIN_CUMULATE, 10000, -5, WR_EMIT_FINAL, 0, "cumulating window: step must be positive"},
+    {WR_WIN_CUMULATE, 10000, 4000, WR_EMIT_FINAL, 0,
+     "cumulating window: size (10000 ms) must be a multiple of the step (4000 ms)"},
+    {WR_WIN_TUMBLE, 10000, 0, WR_EMIT_EVERY, 0, "EMIT EVERY: the interval must be positive"},
+    {WR_WIN_SESSION, 10000, 0, WR_EMIT_FINAL, 0,
+     "aggregation: session windows are wr_session_new's"},
+  };
+  wr_qctx q = {.query_name = "t"};
+  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+    wr_agg_spec spec = spec_of(cases[i].kind, cases[i].size, cases[i].slide, 0, cases[i].emit,
+                               cases[i].every, false, 2, CNT_SUM);
+    wr_err err;
+    wr_err_clear(&err);
+    ck_assert_ptr_null(wr_hashagg_new(&q, &spec, &err));
+    ck_assert_int_eq(err.code, WEIR_EMISUSE);
+    ck_assert_str_eq(err.msg, cases[i].msg);
+  }
+  wr_agg_spec spec = spec_of(WR_WIN_HOP, 10000, 2000, 0, WR_EMIT_FINAL, 0, false, 2, CNT_SUM);
+  spec.win.time_col = 1;
+  wr_err err;
+  wr_err_clear(&err);
+  ck_assert_ptr_null(wr_hashagg_new(&q, &spec, &err));
+  ck_assert_str_eq(err.msg, "hopping window: time column must be a TIMESTAMP");
+}
+END_TEST
+
+/* ---- random streams and the reference ----------------------------------- */
+
+static uint64_t rng;
+static uint64_t rnd(void) {
+  rng = rng * 6364136223846793005ULL + 1442695040888963407ULL;
+  return rng >> 33;
+}
+
+/* n events, 100 ms apart, up to `disorder` ms out of order, and one in 40
+ * a straggler 4 to 10 s behind; per-row watermarks trail the largest time
+ * seen by a random 0..lag ms and never go back, so rows further out of
+ * order miss some or all of their windows. */
+static ev *gen(int n, int nk, uint64_t seed, int64_t disorder, int64_t lag) {
+  rng = seed;
+  ev *e = malloc(sizeof *e * (size_t)n);
+  int64_t maxt = 0, wm = WR_WM_NONE;
+  for (int i = 0; i < n; i++) {
+    if (i > 0) {
+      int64_t c = maxt - (int64_t)(rnd() % (uint64_t)lag);
+      if (c > wm) wm = c;
+    }
+    e[i].k = rnd() % 16 == 0 ? -1 : (int)(rnd() % (uint64_t)nk);
+    e[i].v = (int64_t)(rnd() % 201) - 100;
+    e[i].vnull = rnd() % 10 == 0;
+    e[i].t = S(0) + (int64_t)i * 100 - (int64_t)(rnd() % (uint64_t)disorder);
+    if (rnd() % 40 == 0) e[i].t -= 4000 + (int64_t)(rnd() % 6000);
+    e[i].wm = wm;
+    if (i == 0 || e[i].t > maxt) maxt = e[i].t;
+  }
+  return e;
+}
+
+static int64_t align(int64_t t, int64_t len) {
+  int64_t m = t % len;
+  return t - (m < 0 ? m + len : m);
+}
+
+typedef struct rent {
+  bool used;
+  int64_t cnt, cntv, sum, mn, mx;
+  int vmin, vmax;    /* VNAME indexes */
+} rent;
+
+/* Brute-force answer: entries per (window, key), windows by end. */
+typedef struct ref {
+  wr_window_kind kind;
+  int64_t size, L, grace;
+  bool textkey;
+  int64_t base;      /* window w ends at base + w * L */
+  int nw, nk;        /* keys: index k + 1, 0 for NULL */
+  rent *e;
+  int late;
+} ref;
+
+static void ref_init(ref *r, const wr_agg_spec *spec, const ev *e, int n, int nk) {
+  memset(r, 0, sizeof *r);
+  r->kind = spec->win.kind;
+  r->size = spec->win.size;
+  r->L = r->kind == WR_WIN_TUMBLE ? r->size : spec->win.slide;
+  r->grace = spec->win.grace;
+  r->textkey = spec->keys[0] == 3;
+  int64_t lo = e[0].t, hi = e[0].t;
+  for (int i = 1; i < n; i++) {
+    if (e[i].t < lo) lo = e[i].t;
+    if (e[i].t > hi) hi = e[i].t;
+  }
+  r->base = align(lo, r->L);
+  r->nw = (int)((align(hi, r->L) + 2 * r->size - r->base) / r->L) + 1;
+  r->nk = nk + 1;
+  r->e = calloc((size_t)r->nw * (size_t)r->nk, sizeof *r->e);
+}
+
+static int64_t ref_start(const ref *r, int64_t we) {
+  return r->kind == WR_WIN_CUMULATE ? align(we - 1, r->size) : we - r->size;
+}
+
+/* Applies one row at its own watermark: to every window holding it that
+ * has not fired. */
+static void ref_row(ref *r, const ev *x) {
+  int64_t s = align(x->t, r->L), last = r->kind == WR_WIN_CUMULATE ? align(x->t, r->size) : s;
+  last += r->size;
+  bool applied = false;
+  for (int64_t we = s + r->L; we <= last; we += r->L) {
+    if (x->wm != WR_WM_NONE && we + r->grace <= x->wm) continue;
+    applied = true;
+    rent *g = &r->e[(we - r->base) / r->L * r->nk + x->k + 1];
+    g->used = true;
+    g->cnt++;
+    if (x->vnull) continue;
+    int vn = vname(x->v);
+    if (!g->cntv || x->v < g->mn) g->mn = x->v;
+    if (!g->cntv || x->v > g->mx) g->mx = x->v;
+    if (!g->cntv || strcmp(VNAME[vn], VNAME[g->vmin]) < 0) g->vmin = vn;
+    if (!g->cntv || strcmp(VNAME[vn], VNAME[g->vmax]) > 0) g->vmax = vn;
+    g->cntv++;
+    g->sum += x->v;
+  }
+  if (!applied) r->late++;
+}
+
+/* The row body ("key|ws|we|wt|aggregates", AGGS) of entry (w, k). */
+static void ref_body(const ref *r, int w, int k, char *out, size_t cap) {
+  const rent *g = &r->e[w * r->nk + k];
+  int64_t we = r->base + (int64_t)w * r->L;
+  char ws[WR_TS_TEXT_MAX], wes[WR_TS_TEXT_MAX], wt[WR_TS_TEXT_MAX], key[16];
+  wr_ts_format(ref_start(r, we), ws);
+  wr_ts_format(we, wes);
+  wr_ts_format(we - 1, wt);
+  if (k == 0)
+    snprintf(key, sizeof key, "NULL");
+  else
+    snprintf(key, sizeof key, r->textkey ? "'k%d'" : "%d", k - 1);
+  if (g->cntv)
+    snprintf(out, cap, "%s|%s|%s|%s|%lld|%lld|%lld|%lld|%lld|%.17g|'%s'|'%s'", key, ws, wes, wt,
+             (long long)g->cnt, (long long)g->cntv, (long long)g->sum, (long long)g->mn,
+             (long long)g->mx, (double)g->sum / (double)g->cntv, VNAME[g->vmin],
+             VNAME[g->vmax]);
+  else
+    snprintf(out, cap, "%s|%s|%s|%s|%lld|0|NULL|NULL|NULL|NULL|NULL|NULL", key, ws, wes, wt,
+             (long long)g->cnt);
+}
+
+typedef struct wline {
+  int64_t we;
+  const char *s;
+} wline;
+
+static int wline_cmp(const void *a, const void *b) {
+  const wline *x = a, *y = b;
+  if (x->we != y->we) return x->we < y->we ? -1 : 1;
+  return strcmp(x->s, y->s);
+}
+
+/* EMIT FINAL output must be the reference's entries, windows in end order
+ * (the order of groups within a window is checked across runs). */
+static void check_final(const ref *r, const capture *c) {
+  wline *got = malloc(sizeof *got * (size_t)(c->n + 1));
+  int ne = 0;
+  for (int i = 0; i < c->n; i++) {
+    ck_assert_msg(i == 0 || c->we[i] >= c->we[i - 1], "windows out of end order");
+    ck_assert_int_eq(c->opv[i], WEIR_OP_INSERT);
+    got[i] = (wline){c->we[i], c->line[i] + 3};
+  }
+  wline *want = malloc(sizeof *want * (size_t)r->nw * (size_t)r->nk);
+  for (int w = 0; w < r->nw; w++)
+    for (int k = 0; k < r->nk; k++) {
+      if (!r->e[w * r->nk + k].used) continue;
+      char *b = malloc(512);
+      ref_body(r, w, k, b, 512);
+      want[ne++] = (wline){r->base + (int64_t)w * r->L, b};
+    }
+  qsort(got, (size_t)c->n, sizeof *got, wline_cmp);
+  qsort(want, (size_t)ne, sizeof *want, wline_cmp);
+  ck_assert_int_eq(c->n, ne);
+  for (int i = 0; i < ne; i++) ck_assert_str_eq(got[i].s, want[i].s);
+  for (int i = 0; i < ne; i++) free((char *)want[i].s);
+  free(want);
+  free(got);
+}
+
+/* Output invariants for every mode: a row's window_time is not below the
+ * watermark it carries, which is the last one forwarded before it; no row
+ * after a forwarded watermark W has window_time < W; watermarks rise. */
+static void check_watermarks(const capture *c) {
+  int j = 0;
+  int64_t last = WR_WM_NONE;
+  for (int i = 0; i < c->n; i++) {
+    while (j < c->nwm && c->wm_at[j] <= i) {
+      if (c->wms[j] != WR_WM_IDLE) last = c->wms[j];
+      j++;
+    }
+    ck_assert_msg(c->roww[i] == last, "row %d carries a stale watermark", i);
+    ck_assert_msg(last == WR_WM_NONE || c->wt[i] >= last, "row %d behind the watermark", i);
+  }
+  for (int k = 1; k < c->nwm; k++)
+    if (c->wms[k] != WR_WM_IDLE && c->wms[k - 1] != WR_WM_IDLE)
+      ck_assert(c->wms[k] > c->wms[k - 1]);
+}
+
+/* Batch sizes: cut > 0 fixed, 0 everything at once, < 0 random 1..-cut. */
+static int next_cut(int cut, int left, uint64_t *st) {
+  if (cut == 0) return left;
+  int m = cut;
+  if (cut < 0) {
+    *st = *st * 6364136223846793005ULL + 1442695040888963407ULL;
+    m = 1 + (int)((*st >> 33) % (uint64_t)-cut);
+  }
+  return m < left ? m : left;
+}
+
+/* After a batch that ends before row `next`, most of the time a
+ * watermark message equal to that row's watermark follows (the decision
+ * depends on the position only, so every cut sees the same levels). */
+static void maybe_wm(run *r, const ev *e, int n, int next) {
+  if (next >= n || e[next].wm == WR_WM_NONE) return;
+  if ((uint64_t)next * 0x9e3779b97f4a7c15ULL >> 61 < 6) push_wm(r, e[next].wm);
+}
+
+static void push_all(run *r, const ev *e, int from, int n, int cut) {
+  uint64_t st = (uint64_t)cut * 7 + 1;
+  for (int i = from; i < n;) {
+    int m = next_cut(cut, n - i, &st);
+    push(r, e + i, m);
+    i += m;
+    maybe_wm(r, e, n, i);
+  }
+}
+
+typedef struct wcase {
+  wr_window_kind kind;
+  int64_t size, slide, grace;
+  bool textkey;
+} wcase;
+
+static const wcase CASES[] = {
+  {WR_WIN_TUMBLE, 5000, 0, 0, false},     {WR_WIN_HOP, 5000, 1000, 0, false},
+  {WR_WIN_HOP, 6000, 2000, 1500, true},   {WR_WIN_HOP, 3000, 3000, 0, false},
+  {WR_WIN_CUMULATE, 6000, 1000, 0, true}, {WR_WIN_CUMULATE, 4000, 2000, 2500, false},
+};
+#define NCASES (int)(sizeof CASES / sizeof CASES[0])
+#define NKEYS 12
+
+static wr_agg_spec case_spec(const wcase *w, wr_emit emit, int64_t every) {
+  return spec_of(w->kind, w->size, w->slide, w->grace, emit, every, w->textkey, 8, AGGS);
+}
+
+START_TEST(test_random_final) {
+  const wcase *w = &CASES[_i];
+  wr_agg_spec spec = case_spec(w, WR_EMIT_FINAL, 0);
+  int n = 2500;
+  ev *e = gen(n, NKEYS, 11 + (uint64_t)_i, 3000, 2000);
+  ref rf;
+  ref_init(&rf, &spec, e, n, NKEYS);
+  for (int i = 0; i < n; i++) ref_row(&rf, &e[i]);
+  ck_assert_int_gt(rf.late, 0);
+  const int cuts[] = {1, 7, -300, 0};
+  run r[4];
+  for (int ci = 0; ci < 4; ci++) {
+    run_open(&r[ci], &spec);
+    push_all(&r[ci], e, 0, n, cuts[ci]);
+    ck_assert_uint_gt(r[ci].agg->vt->state_size(r[ci].agg), 0);
+    push_wm(&r[ci], WR_WM_END);
+    ck_assert_uint_eq(r[ci].agg->vt->state_size(r[ci].agg), 0);
+    ck_assert_int_eq((int)r[ci].q->stats.late_rows, rf.late);
+    check_final(&rf, r[ci].cap);
+    check_watermarks(r[ci].cap);
+    /* Identical output, order included, however the input was cut. */
+    ck_assert_int_eq(r[ci].cap->n, r[0].cap->n);
+    for (int i = 0; i < r[ci].cap->n; i++) ck_assert_str_eq(r[ci].cap->line[i], r[0].cap->line[i]);
+  }
+  for (int ci = 0; ci < 4; ci++) run_close(&r[ci]);
+  free(rf.e);
+  free(e);
+}
+END_TEST
+
+/* A changelog applied in order to a table of (window, key) -> row. */
+typedef struct mtable {
+  const ref *r;
+  char **row;
+} mtable;
+
+static void mt_apply(mtable *m, const capture *c, int from) {
+  for (int i = from; i < c->n; i++) {
+    int w = (int)((c->we[i] - m->r->base) / m->r->L);
+    char **at = &m->row[w * m->r->nk + c->kidx[i]];
+    const char *body = c->line[i] + 3;
+    switch (c->opv[i]) {
+      case WEIR_OP_INSERT:
+        ck_assert_msg(!*at, "+I of a live row: %s", c->line[i]);
+        *at = strdup(body);
+        break;
+      case WEIR_OP_UPDATE_BEFORE:
+        ck_assert_msg(*at && strcmp(*at, body) == 0, "stale %s", c->line[i]);
+        ck_assert(i + 1 < c->n && c->opv[i + 1] == WEIR_OP_UPDATE_AFTER);
+        break;
+      case WEIR_OP_UPDATE_AFTER:
+        ck_assert(i > 0 && c->opv[i - 1] == WEIR_OP_UPDATE_BEFORE && *at);
+        ck_assert_msg(strcmp(*at, body) != 0, "update without change: %s", c->line[i]);
+        free(*at);
+        *at = strdup(body);
+        break;
+      default: ck_abort_msg("unexpected %s", c->line[i]);
+    }
+  }
+}
+
+/* The table must hold exactly the reference's entries. */
+static void mt_check(const mtable *m) {
+  const ref *r = m->r;
+  for (int w = 0; w < r->nw; w++)
+    for (int k = 0; k < r->nk; k++) {
+      const char *got = m->row[w * r->nk + k];
+      if (!r->e[w * r->nk + k].used) {
+        ck_assert_msg(!got, "extra row %s", got);
+        continue;
+      }
+      char want[512];
+      ref_body(r, w, k, want, sizeof want);
+      ck_assert_msg(got && strcmp(got, want) == 0, "got %s want %s", got ? got : "(none)", want);
+    }
+}
+
+static void mt_free(mtable *m) {
+  for (int i = 0; i < m->r->nw * m->r->nk; i++) free(m->row[i]);
+  free(m->row);
+}
+
+START_TEST(test_random_changes) {
+  const wcase *w = &CASES[_i];
+  wr_agg_spec spec = case_spec(w, WR_EMIT_CHANGES, 0);
+  int n = 1500;
+  ev *e = gen(n, NKEYS, 23 + (uint64_t)_i, 3000, 2000);
+  const int cuts[] = {1, -200};
+  for (int ci = 0; ci < 2; ci++) {
+    ref rf;
+    ref_init(&rf, &spec, e, n, NKEYS);
+    mtable mt = {&rf, calloc((size_t)rf.nw * (size_t)rf.nk, sizeof(char *))};
+    run r;
+    run_open(&r, &spec);
+    uint64_t st = 3;
+    int batches = 0;
+    for (int i = 0; i < n;) {
+      int m = next_cut(cuts[ci], n - i, &st);
+      int from = r.cap->n;
+      push(&r, e + i, m);
+      for (int j = i; j < i + m; j++) ref_row(&rf, &e[j]);
+      i += m;
+      mt_apply(&mt, r.cap, from);
+      /* After every batch the changelog so far is the answer so far. */
+      if (++batches % 25 == 0 || i == n) mt_check(&mt);
+      from = r.cap->n;
+      maybe_wm(&r, e, n, i);
+      ck_assert_int_eq(r.cap->n, from);  /* firing emits nothing */
+    }
+    push_wm(&r, WR_WM_END);
+    ck_assert_int_eq((int)r.q->stats.late_rows, rf.late);
+    ck_assert_int_gt(rf.late, 0);
+    ck_assert_uint_eq(r.agg->vt->state_size(r.agg), 0);
+    check_watermarks(r.cap);
+    mt_free(&mt);
+    free(rf.e);
+    run_close(&r);
+  }
+  free(e);
+}
+END_TEST
+
+START_TEST(test_random_every) {
+  const wcase *w = &CASES[_i];
+  int64_t every = _i % 2 ? 700 : 2000;
+  wr_agg_spec spec = case_spec(w, WR_EMIT_EVERY, every);
+  int n = 1500;
+  ev *e = gen(n, NKEYS, 31 + (uint64_t)_i, 3000, 2000);
+  ref rf;
+  ref_init(&rf, &spec, e, n, NKEYS);
+  for (int i = 0; i < n; i++) ref_row(&rf, &e[i]);
+  const int cuts[] = {1, -250, 0};
+  run r[3];
+  for (int ci = 0; ci < 3; ci++) {
+    run_open(&r[ci], &spec);
+    push_all(&r[ci], e, 0, n, cuts[ci]);
+    push_wm(&r[ci], WR_WM_END);
+    ck_assert_uint_eq(r[ci].agg->vt->state_size(r[ci].agg), 0);
+    ck_assert_int_eq((int)r[ci].q->stats.late_rows, rf.late);
+    mtable mt = {&rf, calloc((size_t)rf.nw * (size_t)rf.nk, sizeof(char *))};
+    mt_apply(&mt, r[ci].cap, 0);
+    mt_check(&mt);
+    mt_free(&mt);
+    check_watermarks(r[ci].cap);
+    ck_assert_int_eq(r[ci].cap->n, r[0].cap->n);
+    for (int i = 0; i < r[ci].cap->n; i++) ck_assert_str_eq(r[ci].cap->line[i], r[0].cap->line[i]);
+  }
+  /* Early rows happened: windows were updated after their first row. */
+  int updates = 0;
+  for (int i = 0; i < r[0].cap->n; i++) updates += r[0].cap->opv[i] == WEIR_OP_UPDATE_AFTER;
+  ck_assert_int_gt(updates, 10);
+  for (int ci = 0; ci < 3; ci++) run_close(&r[ci]);
+  free(rf.e);
+  free(e);
+}
+END_TEST
+
+/* ---- snapshot / restore ------------------------------------------------- */
+
+static void snapshot(wr_op *op, wr_buf *img) {
+  wr_err err;
+  wr_err_clear(&err);
+  wr_buf_init(img);
+  ck_assert_int_eq(op->vt->snapshot(op, img, &err), WEIR_OK);
+}
+
+static void restore(wr_op *op, const wr_buf *img) {
+  wr_err err;
+  wr_err_clear(&err);
+  wr_rd rd = {(const uint8_t *)img->p, img->n, 0, false};
+  weir_status st = op->vt->restore(op, &rd, &err);
+  ck_assert_msg(st == WEIR_OK, "restore: %s", err.msg);
+  ck_assert_uint_eq(rd.off, img->n);
+}
+
+START_TEST(test_snapshot_restore) {
+  const wcase *w = &CASES[_i / 3];
+  wr_emit emit = (wr_emit)(_i % 3);
+  wr_agg_spec spec = case_spec(w, emit, 900);
+  int n = 1200, half = 611;
+  ev *e = gen(n, NKEYS, 41 + (uint64_t)_i, 3000, 2000);
+  run a, b, c;
+  run_open(&a, &spec);
+  run_open(&b, &spec);
+  push_all(&a, e, 0, half, -40);
+  ck_assert_uint_gt(a.agg->vt->state_size(a.agg), 0);
+  int mark = a.cap->n;
+  uint64_t late = a.q->stats.late_rows;
+  wr_buf img;
+  snapshot(a.agg, &img);
+  restore(b.agg, &img);
+  ck_assert_uint_eq(b.agg->vt->state_size(b.agg), a.agg->vt->state_size(a.agg));
+  /* The restored operator's image is the same, byte for byte. */
+  run_open(&c, &spec);
+  restore(c.agg, &img);
+  wr_buf again;
+  snapshot(c.agg, &again);
+  ck_assert_uint_eq(again.n, img.n);
+  ck_assert(memcmp(again.p, img.p, img.n) == 0);
+  /* Both continue identically (CHANGES emits per batch: same cuts). */
+  push_all(&a, e, half, n, 33);
+  push_all(&b, e, half, n, emit == WR_EMIT_CHANGES ? 33 : 5);
+  push_wm(&a, WR_WM_END);
+  push_wm(&b, WR_WM_END);
+  ck_assert_int_gt(b.cap->n, 0);
+  ck_assert_int_eq(b.cap->n, a.cap->n - mark);
+  for (int i = 0; i < b.cap->n; i++) ck_assert_str_eq(b.cap->line[i], a.cap->line[mark + i]);
+  ck_assert_uint_eq(b.q->stats.late_rows, a.q->stats.late_rows - late);
+  ck_assert_uint_eq(b.agg->vt->state_size(b.agg), 0);
+  /* Truncated images and other plans are refused. */
+  wr_err err;
+  wr_err_clear(&err);
+  wr_rd cut = {(const uint8_t *)img.p, img.n - 3, 0, false};
+  ck_assert_int_eq(c.agg->vt->restore(c.agg, &cut, &err), WEIR_ERROR);
+  ck_assert_str_eq(err.msg, "aggregation snapshot is truncated");
+  wr_agg_spec other = spec;
+  other.emit = (wr_emit)((emit + 1) % 3);
+  run d;
+  run_open(&d, &other);
+  wr_err_clear(&err);
+  wr_rd rd = {(const uint8_t *)img.p, img.n, 0, false};
+  ck_assert_int_eq(d.agg->vt->restore(d.agg, &rd, &err), WEIR_ERROR);
+  ck_assert_str_eq(err.msg, "aggregation snapshot does not match this query's plan");
+  wr_buf_free(&img);
+  wr_buf_free(&again);
+  run_close(&a);
+  run_close(&b);
+  run_close(&c);
+  run_close(&d);
+  free(e);
+}
+END_TEST
+
+static Suite *windows_suite(void) {
+  Suite *s = suite_create("windows");
+  TCase *t = tcase_create("exact");
+  tcase_add_checked_fixture(t, setup, NULL);
+  tcase_add_test(t, test_hop_basic);
+  tcase_add_test(t, test_watermark_grace);
+  tcase_add_test(t, test_cumulate_basic);
+  tcase_add_test(t, test_changes_exact);
+  tcase_add_test(t, test_every_exact);
+  tcase_add_test(t, test_bad_specs);
+  suite_add_tcase(s, t);
+
+  t = tcase_create("random");
+  tcase_add_checked_fixture(t, setup, NULL);
+  tcase_set_timeout(t, 300);  /* slow under sanitizers */
+  tcase_add_loop_test(t, test_random_final, 0, NCASES);
+  tcase_add_loop_test(t, test_random_changes, 0, NCASES);
+  tcase_add_loop_test(t, test_random_every, 0, NCASES);
+  tcase_add_loop_test(t, test_snapshot_restore, 0, NCASES * 3);
+  suite_add_tcase(s, t);
+  return s;
+}
+
+int main(void) {
+  SRunner *sr = srunner_create(windows_suite());
+  srunner_run_all(sr, CK_NORMAL);
+  int failed = srunner_ntests_failed(sr);
+  srunner_free(sr);
+  return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
