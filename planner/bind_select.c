@@ -175,7 +175,8 @@ static weir_status bind_keys(wr_pctx *pc, const ast_select *sel, const wr_from *
   if (!g->wt_in) return wr_err_nomem(pc->err);
   int k = 0;
   for (int i = 0; i < g->nkeys; i++) {
-    if (i == ws || i == we) continue;
+    bool wt = g->keys[i]->kind == WR_EX_COL && g->keys[i]->col == fr->wt;
+    if (i == ws || i == we || wt) continue;
     g->keys[k] = g->keys[i];
     g->key_names[k++] = g->key_names[i];
   }
