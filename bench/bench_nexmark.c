@@ -82,6 +82,12 @@ static const struct {
     {"q10", "SELECT auction, bidder, price, dateTime, extra, "
             "strftime('%Y-%m-%d', dateTime / 1000, 'unixepoch'), "
             "strftime('%H:%M', dateTime / 1000, 'unixepoch') FROM bid"},
+    {"q11", "WITH s AS (SELECT bidder, dateTime, CASE WHEN dateTime - LAG(dateTime) OVER "
+            "(PARTITION BY bidder ORDER BY dateTime) <= 10000 THEN 0 ELSE 1 END AS brk FROM bid), "
+            "g AS (SELECT bidder, dateTime, SUM(brk) OVER (PARTITION BY bidder ORDER BY dateTime "
+            "ROWS UNBOUNDED PRECEDING) AS sid FROM s) "
+            "SELECT bidder, COUNT(*), MIN(dateTime), MAX(dateTime) + 10000 FROM g "
+            "GROUP BY bidder, sid"},
     {"q15", "SELECT strftime('%Y-%m-%d', dateTime / 1000, 'unixepoch') AS day, COUNT(*), "
             "COUNT(*) FILTER (WHERE price < 10000), "
             "COUNT(*) FILTER (WHERE price >= 10000 AND price < 1000000), "

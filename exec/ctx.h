@@ -12,6 +12,7 @@
 #include <stdint.h>
 
 #include "../common/arena.h"
+#include "../common/err.h"
 #include "weir.h"
 
 /* Kinds of reported problems (the `kind` column of weir_errors). */
@@ -30,6 +31,8 @@ typedef struct wr_report {
 } wr_report;
 
 typedef struct wr_qctx wr_qctx;
+struct wr_op;
+struct wr_lookup_spec;
 
 struct wr_qctx {
   const char *query_name;  /* e.g. "q1" */
@@ -42,6 +45,11 @@ struct wr_qctx {
   int64_t (*clock)(void *ud);
   void *clock_ud;
   volatile int *interrupt; /* set non-zero to stop the query */
+  /* Builds the lookup join of a static table (the runtime owns tables and
+   * their I/O; the planner describes the join). NULL: lookup joins fail. */
+  struct wr_op *(*lookup)(void *ud, const char *table, const struct wr_lookup_spec *spec,
+                          struct wr_qctx *q, wr_err *err);
+  void *lookup_ud;
 };
 
 /* Counts the problem (bad_records or late_rows) and hands it to the hook. */

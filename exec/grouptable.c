@@ -36,7 +36,7 @@
 #define EMPTY_TEXT_HASH 0xbb67ae8584caa73bULL
 #define ROW_HASH 0          /* offset of the stored hash in a row */
 #define ROW_LIVE 8          /* offset of the live flag */
-#define ROW_NULLS 9         /* offset of the per-key null flags */
+#define ROW_NULLS WR_GT_ROW_KEYS  /* offset of the per-key null flags */
 #define PAGE_ROWS (1u << WR_GT_PAGE_SHIFT)
 
 static size_t align8(size_t n) { return (n + 7) & ~(size_t)7; }
@@ -60,8 +60,10 @@ wr_gtab *wr_gtab_new(int nkeys, const weir_type *key_types, size_t state_size, u
     return NULL;
   }
   size_t off = align8(ROW_NULLS + (size_t)nkeys);
+  gt->raw_keys = true;
   for (int k = 0; k < nkeys; k++) {
     gt->key_types[k] = key_types[k];
+    if (key_types[k] == WEIR_TEXT || key_types[k] == WEIR_DOUBLE) gt->raw_keys = false;
     gt->key_off[k] = (uint32_t)off;
     off += key_types[k] == WEIR_TEXT ? sizeof(wr_str) : 8;
   }
@@ -295,7 +297,8 @@ static bool claim(wr_gtab *gt, uint64_t hv, uint32_t *gid) {
   uint8_t *row = wr_gtab_row(gt, g);
   memcpy(row + ROW_HASH, &hv, sizeof hv);
   row[ROW_LIVE] = 1;
-  memset(row + gt->state_off, 0, gt->state_size);
+  /* Keys and state start zeroed, padding included (raw_keys compares it). */
+  memset(row + ROW_NULLS, 0, gt->row_size - ROW_NULLS);
   *gid = g;
   return true;
 }
@@ -381,11 +384,7 @@ weir_status wr_gtab_find_or_add(wr_gtab *gt, const wr_batch *b, const int *cols,
 
 /* ---- groups taken from another table ------------------------------------ */
 
-static inline uint64_t row_hash(const uint8_t *row) {
-  uint64_t hv;
-  memcpy(&hv, row + ROW_HASH, sizeof hv);
-  return hv;
-}
+static inline uint64_t row_hash(const uint8_t *row) { return wr_gtab_row_hash(row + ROW_HASH); }
 
 /* Whether row a of gt and row b of src (same key types) hold equal keys. */
 static inline bool rows_eq(const wr_gtab *gt, const uint8_t *a, const wr_gtab *src,
@@ -453,6 +452,10 @@ weir_status wr_gtab_find_or_add_from(wr_gtab *gt, const wr_gtab *src, const uint
   PROBE(SRC_HASH, rows_eq(gt, row, src, SRC_ROW(k)),
         insert_from(gt, s, hv, src, SRC_ROW(k), &gids[k]));
   return WEIR_OK;
+}
+
+bool wr_gtab_rows_eq(const wr_gtab *gt, const uint8_t *a, const uint8_t *b) {
+  return rows_eq(gt, a, gt, b);
 }
 
 uint32_t wr_gtab_find_from(const wr_gtab *gt, const wr_gtab *src, uint32_t sg) {
@@ -525,7 +528,7 @@ const uint32_t *wr_gtab_order(wr_gtab *gt, uint32_t *n) {
   do {                                                                      \
     T *d = (T *)col->data + row0;                                           \
     for (int j = 0; j < n; j++) {                                           \
-      const uint8_t *row = wr_gtab_row(gt, gids[j]);                        \
+      const uint8_t *row = ROW(j);                                          \
       if (row[ROW_NULLS + k]) {                                             \
         if (!nl && !(nl = wr_vec_nulls_make(out, k))) return WEIR_ENOMEM;   \
         nl[row0 + j] = 1;                                                   \
@@ -537,21 +540,38 @@ const uint32_t *wr_gtab_order(wr_gtab *gt, uint32_t *n) {
     }                                                                       \
   } while (0)
 
+/* The body of the keys-out functions; ROW(j) is the j-th row image. */
+#define KEYS_OUT()                                                          \
+  do {                                                                      \
+    for (int k = 0; k < gt->nkeys; k++) {                                   \
+      wr_vec *col = &out->cols[k];                                          \
+      uint8_t *nl = col->nulls;                                             \
+      uint32_t off = gt->key_off[k];                                        \
+      switch (gt->key_types[k]) {                                           \
+        case WEIR_NULL:                                                     \
+        case WEIR_BOOLEAN: KEYS_OUT_LOOP(uint8_t, d[j] = *kv); break;       \
+        case WEIR_INT: KEYS_OUT_LOOP(int32_t, memcpy(&d[j], kv, 4)); break; \
+        case WEIR_TEXT:                                                     \
+          KEYS_OUT_LOOP(wr_str, memcpy(&d[j], kv, sizeof(wr_str)));         \
+          break;                                                            \
+        default: KEYS_OUT_LOOP(int64_t, memcpy(&d[j], kv, 8)); break;       \
+      }                                                                     \
+    }                                                                       \
+    return WEIR_OK;                                                         \
+  } while (0)
+
 weir_status wr_gtab_keys_out(const wr_gtab *gt, const uint32_t *gids, int n, wr_batch *out,
                              int row0) {
-  for (int k = 0; k < gt->nkeys; k++) {
-    wr_vec *col = &out->cols[k];
-    uint8_t *nl = col->nulls;
-    uint32_t off = gt->key_off[k];
-    switch (gt->key_types[k]) {
-      case WEIR_NULL:
-      case WEIR_BOOLEAN: KEYS_OUT_LOOP(uint8_t, d[j] = *kv); break;
-      case WEIR_INT: KEYS_OUT_LOOP(int32_t, memcpy(&d[j], kv, 4)); break;
-      case WEIR_TEXT: KEYS_OUT_LOOP(wr_str, memcpy(&d[j], kv, sizeof(wr_str))); break;
-      default: KEYS_OUT_LOOP(int64_t, memcpy(&d[j], kv, 8)); break;
-    }
-  }
-  return WEIR_OK;
+#define ROW(j) wr_gtab_row(gt, gids[j])
+  KEYS_OUT();
+#undef ROW
+}
+
+weir_status wr_gtab_rows_keys_out(const wr_gtab *gt, const uint8_t *const *rows, int n,
+                                  wr_batch *out, int row0) {
+#define ROW(j) rows[j]
+  KEYS_OUT();
+#undef ROW
 }
 
 void wr_gtab_key_save(const wr_gtab *gt, uint32_t g, wr_buf *out) {

@@ -27,6 +27,7 @@
 #include "batch.h"
 
 #define WR_GT_PAGE_SHIFT 7  /* rows are allocated 128 at a time */
+#define WR_GT_ROW_KEYS 9    /* where a row's key part (null flags, values) starts */
 
 typedef struct wr_gslot {
   uint64_t hash;            /* full hash of the group's keys */
@@ -53,6 +54,8 @@ typedef struct wr_gtab {
   uint32_t *order;          /* group ids in first-seen order */
   uint32_t norder, order_cap;
   uint32_t dead_in_order;   /* removed ids still listed in order */
+  bool raw_keys;            /* no TEXT or DOUBLE key: equal keys have equal
+                             * bytes from ROW_NULLS to state_off */
 } wr_gtab;
 
 /* Creates a table for keys of the given types with state_size bytes of
@@ -100,6 +103,19 @@ const uint32_t *wr_gtab_order(wr_gtab *gt, uint32_t *n);
 weir_status wr_gtab_keys_out(const wr_gtab *gt, const uint32_t *gids, int n, wr_batch *out,
                              int row0);
 
+/* Like wr_gtab_keys_out, with the keys read from row images rows[0..n)
+ * laid out as gt's rows (rows of gt or of a table with the same key types,
+ * or copies of such rows). */
+weir_status wr_gtab_rows_keys_out(const wr_gtab *gt, const uint8_t *const *rows, int n,
+                                  wr_batch *out, int row0);
+/* Whether two row images laid out as gt's rows hold equal keys. */
+bool wr_gtab_rows_eq(const wr_gtab *gt, const uint8_t *a, const uint8_t *b);
+/* The same, inlined for tables with raw_keys. */
+static inline bool wr_gtab_rows_eq_raw(const wr_gtab *gt, const uint8_t *a, const uint8_t *b) {
+  return __builtin_memcmp(a + WR_GT_ROW_KEYS, b + WR_GT_ROW_KEYS,
+                          gt->state_off - WR_GT_ROW_KEYS) == 0;
+}
+
 /* Serialises the key tuple of group g. */
 void wr_gtab_key_save(const wr_gtab *gt, uint32_t g, wr_buf *out);
 /* Reads a key tuple written by wr_gtab_key_save into row `row` of kb,
@@ -110,6 +126,13 @@ bool wr_gtab_key_load(wr_rd *in, wr_batch *kb, int row);
 static inline uint8_t *wr_gtab_row(const wr_gtab *gt, uint32_t g) {
   return gt->pages[g >> WR_GT_PAGE_SHIFT] +
          (size_t)(g & ((1u << WR_GT_PAGE_SHIFT) - 1)) * gt->row_size;
+}
+
+/* The hash of the keys of a row image (wr_gtab_row). */
+static inline uint64_t wr_gtab_row_hash(const uint8_t *row) {
+  uint64_t hv;
+  __builtin_memcpy(&hv, row, sizeof hv);
+  return hv;
 }
 
 /* The aggregate state of group g (state_size bytes, 8-byte aligned). */

@@ -37,6 +37,7 @@
 #include <string.h>
 
 wr_gtab *wr_hashagg_table_new(wr_hashagg *h, uint32_t expect) {
+  if (h->npool) return h->pool[--h->npool];
   return wr_gtab_new(h->nkeys, h->key_types, h->state_size, expect);
 }
 
@@ -56,10 +57,10 @@ bool wr_hashagg_scratch(wr_hashagg *h, int n) {
   return true;
 }
 
-weir_status wr_hashagg_write(wr_hashagg *h, const wr_gtab *gt, const uint32_t *gids,
-                             const uint8_t *const *st, int n, int row0, int64_t ws, int64_t we) {
+/* Writes the window and aggregate columns of n output rows at row0. */
+static weir_status write_values(wr_hashagg *h, const uint8_t *const *st, int n, int row0,
+                                int64_t ws, int64_t we) {
   wr_batch *out = h->out;
-  if (wr_gtab_keys_out(gt, gids, n, out, row0) != WEIR_OK) return WEIR_ENOMEM;
   int c = h->nkeys;
   if (h->win.kind != WR_WIN_NONE) {
     int64_t *s = WR_VEC_I64(&out->cols[c]) + row0, *e = WR_VEC_I64(&out->cols[c + 1]) + row0;
@@ -75,6 +76,19 @@ weir_status wr_hashagg_write(wr_hashagg *h, const wr_gtab *gt, const uint32_t *g
     if (wr_agg_final(&h->aggs[a], h->agg_off[a], st, n, out, c + a, row0) != WEIR_OK)
       return WEIR_ENOMEM;
   return WEIR_OK;
+}
+
+weir_status wr_hashagg_write(wr_hashagg *h, const wr_gtab *gt, const uint32_t *gids,
+                             const uint8_t *const *st, int n, int row0, int64_t ws, int64_t we) {
+  if (wr_gtab_keys_out(gt, gids, n, h->out, row0) != WEIR_OK) return WEIR_ENOMEM;
+  return write_values(h, st, n, row0, ws, we);
+}
+
+weir_status wr_hashagg_write_rows(wr_hashagg *h, const wr_gtab *gt, const uint8_t *const *rows,
+                                  const uint8_t *const *st, int n, int row0, int64_t ws,
+                                  int64_t we) {
+  if (wr_gtab_rows_keys_out(gt, rows, n, h->out, row0) != WEIR_OK) return WEIR_ENOMEM;
+  return write_values(h, st, n, row0, ws, we);
 }
 
 weir_status wr_hashagg_state_merge(const wr_hashagg *h, uint8_t *dst, const uint8_t *src,
@@ -112,10 +126,17 @@ weir_status wr_hashagg_flush(wr_hashagg *h, wr_err *err) {
     wr_batch_reset(h->out);
     h->orow = 0;
   }
-  h->merge_staged = false;
-  for (int i = 0; i < h->nretired; i++) wr_gtab_free(h->retired[i]);
+  for (int i = 0; i < h->nretired; i++) {
+    if (h->npool < WR_HASHAGG_POOL) {
+      wr_gtab_clear(h->retired[i]);
+      h->pool[h->npool++] = h->retired[i];
+    } else {
+      wr_gtab_free(h->retired[i]);
+    }
+  }
   h->nretired = 0;
   wr_arena_reset(&h->scratch);
+  wr_arena_reset(&h->marena);
   return st;
 }
 
@@ -250,11 +271,15 @@ static void agg_destroy(wr_op *op) {
   wr_hashagg *h = (wr_hashagg *)op;
   wr_hashagg_win_clear(h);
   for (int i = 0; i < h->nretired; i++) wr_gtab_free(h->retired[i]);
+  for (int i = 0; i < h->npool; i++) wr_gtab_free(h->pool[i]);
   free(h->retired);
   free(h->slices);
   free(h->images);
-  wr_gtab_free(h->merge);
-  free(h->morder);
+  free(h->mstage);
+  free(h->mrows);
+  free(h->heads);
+  free(h->ties);
+  free(h->sortbuf);
   wr_arena_free(&h->marena);
   wr_gtab_free(h->gt);
   wr_arena_free(&h->scratch);
@@ -371,7 +396,6 @@ wr_op *wr_hashagg_new(wr_qctx *ctx, const wr_agg_spec *spec, wr_err *err) {
   h->period = 1;
   wr_arena_init(&h->scratch, 0);
   wr_arena_init(&h->marena, 0);
-  h->merge_gen = 1;
   h->flat = true;
   for (int a = 0; a < spec->naggs; a++) h->flat = h->flat && !spec->aggs[a].distinct;
   h->input_types = dup_array(spec->input_types, sizeof(weir_type), spec->ninput);
@@ -409,6 +433,10 @@ wr_op *wr_hashagg_new(wr_qctx *ctx, const wr_agg_spec *spec, wr_err *err) {
   if (!h->ost || !h->ogid || !h->oop) goto nomem;
   if (!windowed && !(h->gt = wr_hashagg_table_new(h, 16))) goto nomem;
   if (h->emit != WR_EMIT_FINAL && !(h->mstate = malloc(h->state_size))) goto nomem;
+  if (h->win.kind == WR_WIN_HOP && h->emit == WR_EMIT_FINAL &&
+      (!(h->mstage = malloc(h->state_size * (size_t)h->out->cap)) ||
+       !(h->mrows = malloc(sizeof *h->mrows * (size_t)h->out->cap))))
+    goto nomem;
   if (windowed) {
     /* Firing works through the scratch vectors a batch of groups at a time. */
     if (!wr_hashagg_scratch(h, WR_BATCH_ROWS)) goto nomem;

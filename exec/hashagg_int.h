@@ -32,14 +32,10 @@
 
 typedef struct wr_ghdr {
   int64_t rows;       /* rows folded in (retractions subtract) */
-  union {
-    uint64_t epoch;   /* changelog mode: last batch that touched the group;
+  uint64_t epoch;     /* changelog mode: last batch that touched the group;
                        * slices (CHANGES/EVERY): the period in which it was
                        * listed as touched; images: the emission that last
-                       * handled it; merge table: the window it is part of */
-    uint32_t mref;    /* slices (HOP, EMIT FINAL): the group's row in the
-                       * merge table (see wr_hslice.mcached) */
-  };
+                       * handled it */
 } wr_ghdr;
 
 /* One slice of windowed state; it owns its groups (and their memory). */
@@ -53,9 +49,11 @@ typedef struct wr_hslice {
   uint32_t *touched;  /* CHANGES/EVERY: groups changed since the last
                        * emission, in order of first change */
   uint32_t ntouched, touched_cap;
-  uint32_t mcached;   /* HOP, EMIT FINAL: the first mcached groups (first-seen
-                       * order) have a merge row of generation mgen */
-  uint32_t mgen;
+  uint64_t version;   /* segments folded in (changes of the slice) */
+  uint8_t *sorted;    /* HOP, EMIT FINAL: copies of the table's rows sorted
+                       * by key hash, as of version sorted_version */
+  uint32_t nsorted;
+  uint64_t sorted_version;
   uint64_t bepoch;    /* batch bucketing: last segment that used the slice */
   int bcount;         /* rows of that segment in the slice */
   int bpos;           /* where its rows start in the selection vector */
@@ -67,6 +65,10 @@ typedef struct wr_himage {
   int64_t end;        /* the window is [start(end), end) */
   wr_gtab *gt;
 } wr_himage;
+
+/* Emptied group tables kept for reuse: new slices then need neither a
+ * fresh slot array nor fresh pages. */
+#define WR_HASHAGG_POOL 8
 
 typedef struct wr_hashagg {
   wr_op op;
@@ -121,18 +123,21 @@ typedef struct wr_hashagg {
   int64_t next_event;     /* level at which a window fires or EVERY ticks */
   uint64_t bepoch;        /* segments seen (slice bucketing) */
   uint32_t expect;        /* groups of the largest slice seen (sizing hint) */
-  wr_gtab *merge;         /* HOP: firing windows' slices merged, one row per
-                           * key, reused from window to window */
-  uint32_t merge_gen;     /* generation of merge (>= 1; bumped when cleared) */
-  uint64_t merge_win;     /* windows merged so far */
-  uint32_t *morder;       /* merge rows of the current window, first-seen order */
-  uint32_t nmorder, morder_cap;
-  wr_arena marena;        /* text and sets of merged states, per window */
-  bool merge_staged;      /* out holds rows that reference merge */
+  /* HOP, EMIT FINAL: merging a window's sorted slices. */
+  uint8_t *mstage;        /* merged states of rows to output (out->cap) */
+  const uint8_t **mrows;  /* their key rows (out->cap) */
+  const uint8_t **heads;  /* per slice: next sorted row; then per slice: end */
+  const uint8_t **ties;   /* rows sharing the smallest hash */
+  int nheads_cap, ties_cap;
+  uint64_t *sortbuf;      /* radix sort: (hash, id) pairs, twice */
+  size_t sortbuf_cap;
+  wr_arena marena;        /* text and sets of merged states, until flushed */
   bool flat;              /* states hold no owned structure (no DISTINCT):
                            * a copy may start a merge */
   wr_gtab **retired;      /* tables freed once out has been flushed */
   int nretired, retiredcap;
+  wr_gtab *pool[WR_HASHAGG_POOL]; /* emptied tables kept for reuse */
+  int npool;
   uint64_t period;        /* CHANGES/EVERY: touched-list generation (>= 1) */
   uint64_t stamp;         /* CHANGES/EVERY: emissions so far */
   uint8_t *mstate;        /* CHANGES/EVERY: one merged group state */
@@ -141,7 +146,8 @@ typedef struct wr_hashagg {
 
 /* ---- hashagg.c ---- */
 
-/* Creates an empty group table for this operator's keys and state. */
+/* An empty group table for this operator's keys and state (from the
+ * pool when it has one). */
 wr_gtab *wr_hashagg_table_new(wr_hashagg *h, uint32_t expect);
 /* Makes the scratch vectors hold at least n rows. */
 bool wr_hashagg_scratch(wr_hashagg *h, int n);
@@ -150,14 +156,18 @@ bool wr_hashagg_scratch(wr_hashagg *h, int n);
  * windowed (window [ws, we)), then the aggregates. */
 weir_status wr_hashagg_write(wr_hashagg *h, const wr_gtab *gt, const uint32_t *gids,
                              const uint8_t *const *st, int n, int row0, int64_t ws, int64_t we);
+/* The same with the keys taken from row images laid out as gt's. */
+weir_status wr_hashagg_write_rows(wr_hashagg *h, const wr_gtab *gt, const uint8_t *const *rows,
+                                  const uint8_t *const *st, int n, int row0, int64_t ws,
+                                  int64_t we);
 /* Folds group state src (header and aggregates) into dst; text goes to
  * arena. */
 weir_status wr_hashagg_state_merge(const wr_hashagg *h, uint8_t *dst, const uint8_t *src,
                                    wr_arena *arena);
 /* Whether two group states give the same aggregate values. */
 bool wr_hashagg_state_same(const wr_hashagg *h, const uint8_t *a, const uint8_t *b);
-/* Window mode: pushes the staged rows of out downstream, then frees the
- * retired tables and the scratch arena they might reference. */
+/* Window mode: pushes the staged rows of out downstream, then releases
+ * the retired tables (to the pool, or freed) and the scratch arena. */
 weir_status wr_hashagg_flush(wr_hashagg *h, wr_err *err);
 /* Queues gt to be freed at the next flush (rows staged in out may point
  * into it). */

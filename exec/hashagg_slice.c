@@ -20,9 +20,10 @@
  * fire_end = end, and the slices whose last window was this one are freed.
  *   EMIT FINAL, one slice: its groups are emitted directly (+I, in
  *     first-seen order, groups whose rows were all retracted skipped);
- *   HOP, several slices: they are merged into one scratch table, slice by
- *     slice in start order (so groups come in first-seen order across the
- *     window's slices), and that is emitted;
+ *   HOP, several slices: each slice's rows, sorted by key hash once (and
+ *     again only if rows were folded in since), are merged k-way: groups
+ *     come out in key-hash order, with no hash lookups and sequential
+ *     reads (a slice is read by size/slide windows);
  *   CUMULATE: the slice [end - L, end) is first merged into the block's
  *     first slice (the accumulator), which then is the window; rows for
  *     slices already merged go straight to the accumulator
@@ -30,8 +31,10 @@
  *   EMIT EVERY emits the window's final changes (hashagg_emit.c); EMIT
  *     CHANGES has already emitted everything. Both drop the window's image.
  * Output rows are staged across windows; tables they reference are retired
- * and freed at the next flush.
+ * and released at the next flush (emptied tables are pooled for new
+ * slices).
  */
+#include <assert.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -66,8 +69,10 @@ int64_t wr_hashagg_win_start(const wr_hashagg *h, int64_t end) {
 int64_t wr_hashagg_next_end(const wr_hashagg *h, const wr_hslice *s) {
   int64_t L = h->slice_len, first = s->start + L;
   if (first > h->fire_end) return first;
-  int64_t e = first + ((h->fire_end - first) / L + 1) * L;
-  return e < s->last_end ? e : s->last_end;
+  /* Unsigned: the distances fit even when the values are far apart. */
+  uint64_t q = ((uint64_t)h->fire_end - (uint64_t)first) / (uint64_t)L + 1;
+  if (q > ((uint64_t)s->last_end - (uint64_t)first) / (uint64_t)L) return s->last_end;
+  return first + (int64_t)(q * (uint64_t)L);
 }
 
 int wr_hashagg_slice_find(const wr_hashagg *h, int64_t t) {
@@ -114,6 +119,7 @@ wr_hslice *wr_hashagg_slice_get(wr_hashagg *h, int64_t start, int64_t rend, int6
 static void slice_free(wr_hslice *s) {
   wr_gtab_free(s->gt);
   free(s->touched);
+  free(s->sorted);
   free(s);
 }
 
@@ -202,99 +208,207 @@ static weir_status merge_into(wr_hashagg *h, wr_gtab *dst, wr_gtab *src, wr_hsli
   return WEIR_OK;
 }
 
-/* HOP, EMIT FINAL: the merge table keeps one row per key across windows;
- * each slice group caches its row there (ref; the slice knows how many of
- * its groups, in first-seen order, are cached for the current generation),
- * so a slice merged into several windows is looked up once. A row joins
- * a window when its epoch is set to the window's number: the first slice
- * state is copied in (or merged into zero when states own structures),
- * later ones are merged. The table only grows with new keys; when it holds
- * more than twice the keys of the open slices it is cleared and the
- * generation bumped, which invalidates every cached ref. */
-#define MERGE_AHEAD 6
+/* ---- HOP, EMIT FINAL: sorted slices merged ------------------------------ */
 
-static weir_status merge_slice(wr_hashagg *h, wr_hslice *s, wr_err *err) {
-  wr_gtab *m = h->merge, *src = s->gt;
-  size_t ss = h->state_size;
-  uint32_t ng;
-  const uint32_t *order = wr_gtab_order(src, &ng);
-  uint32_t chunk = (uint32_t)h->scap;
-  if (s->mgen != h->merge_gen) {
-    s->mgen = h->merge_gen;
-    s->mcached = 0;
+/* Radix sort of n (hash, id) pairs (p[2i], p[2i+1]) by hash, using tmp
+ * (as large as p): three 11-bit passes over the top 33 bits, then an
+ * insertion pass for equal top bits, which uniform hashes make rare. */
+static void sort_pairs(uint64_t *p, uint64_t *tmp, uint32_t n) {
+  uint32_t count[2048];
+  for (int shift = 31; shift < 64; shift += 11) {
+    memset(count, 0, sizeof count);
+    for (uint32_t i = 0; i < n; i++) count[(p[2 * i] >> shift) & 2047]++;
+    uint32_t at = 0;
+    for (int d = 0; d < 2048; d++) {
+      uint32_t c = count[d];
+      count[d] = at;
+      at += c;
+    }
+    for (uint32_t i = 0; i < n; i++) {
+      uint32_t to = count[(p[2 * i] >> shift) & 2047]++;
+      tmp[2 * to] = p[2 * i];
+      tmp[2 * to + 1] = p[2 * i + 1];
+    }
+    uint64_t *t = p;
+    p = tmp;
+    tmp = t;
   }
-  for (uint32_t j = 0; j < ng;) {
-    int n = (int)(ng - j < chunk ? ng - j : chunk);
-    const uint32_t *gids = order + j;
-    if (j + (uint32_t)n > s->mcached) {
-      /* Groups new since the last merge of this slice: find their rows. */
-      int from = s->mcached > j ? (int)(s->mcached - j) : 0;
-      if (wr_gtab_find_or_add_from(m, src, gids + from, n - from, h->gids) != WEIR_OK)
-        return wr_err_nomem(err);
-      for (int k = from; k < n; k++) {
-        wr_ghdr *sh = (wr_ghdr *)wr_gtab_state(src, gids[k]);
-        sh->mref = h->gids[k - from];
-      }
-      s->mcached = j + (uint32_t)n;
+  /* Three passes: the result is in tmp's original buffer; copy back. */
+  memcpy(tmp, p, sizeof *p * 2 * (size_t)n);
+  p = tmp;
+  for (uint32_t i = 1; i < n; i++)
+    for (uint32_t j = i; j > 0 && p[2 * (j - 1)] > p[2 * j]; j--) {
+      uint64_t h0 = p[2 * j], g0 = p[2 * j + 1];
+      p[2 * j] = p[2 * (j - 1)];
+      p[2 * j + 1] = p[2 * (j - 1) + 1];
+      p[2 * (j - 1)] = h0;
+      p[2 * (j - 1) + 1] = g0;
     }
-    if (h->nmorder + (uint32_t)n > h->morder_cap) {
-      uint32_t cap = h->morder_cap ? h->morder_cap : 1024;
-      while (cap < h->nmorder + (uint32_t)n) cap *= 2;
-      uint32_t *o = realloc(h->morder, sizeof *o * cap);
-      if (!o) return wr_err_nomem(err);
-      h->morder = o;
-      h->morder_cap = cap;
-    }
-    /* One pass per group, the merge row prefetched a few groups ahead
-     * (the slice rows are read in order, which the hardware prefetches). */
-    for (int k = 0; k < n; k++) {
-      if (k + MERGE_AHEAD < n)
-        __builtin_prefetch(wr_gtab_state(
-            m, ((const wr_ghdr *)wr_gtab_state(src, gids[k + MERGE_AHEAD]))->mref));
-      const uint8_t *sp = wr_gtab_state(src, gids[k]);
-      uint32_t r = ((const wr_ghdr *)sp)->mref;
-      uint8_t *dp = wr_gtab_state(m, r);
-      wr_ghdr *dh = (wr_ghdr *)dp;
-      if (dh->epoch != h->merge_win) {
-        h->morder[h->nmorder++] = r;
-        if (h->flat) {
-          memcpy(dp, sp, ss);
-          dh->epoch = h->merge_win;
-          continue;
-        }
-        memset(dp, 0, ss);
-        dh->epoch = h->merge_win;
-      }
-      if (wr_hashagg_state_merge(h, dp, sp, &h->marena) != WEIR_OK) return wr_err_nomem(err);
-    }
-    j += (uint32_t)n;
-  }
-  return WEIR_OK;
 }
 
-/* HOP, EMIT FINAL: stages the merge of the first k slices. */
+/* Makes h->sortbuf hold at least n words. */
+static bool sortbuf_grow(wr_hashagg *h, size_t n) {
+  if (n <= h->sortbuf_cap) return true;
+  uint64_t *b = realloc(h->sortbuf, sizeof *b * n);
+  if (!b) return false;
+  h->sortbuf = b;
+  h->sortbuf_cap = n;
+  return true;
+}
+
+/* Makes s->sorted the rows of s's table ordered by key hash (unless it
+ * already is, for the slice's current version). */
+static bool slice_sort(wr_hashagg *h, wr_hslice *s) {
+  if (s->sorted && s->sorted_version == s->version) return true;
+  wr_gtab *gt = s->gt;
+  uint32_t ng;
+  const uint32_t *order = wr_gtab_order(gt, &ng);
+  size_t rs = gt->row_size;
+  if (!sortbuf_grow(h, 4 * (size_t)ng)) return false;
+  uint8_t *rows = realloc(s->sorted, rs * (ng ? ng : 1));
+  if (!rows) return false;
+  s->sorted = rows;
+  uint64_t *p = h->sortbuf;
+  for (uint32_t i = 0; i < ng; i++) {
+    p[2 * i] = wr_gtab_row_hash(wr_gtab_row(gt, order[i]));
+    p[2 * i + 1] = order[i];
+  }
+  sort_pairs(p, p + 2 * (size_t)ng, ng);
+  for (uint32_t i = 0; i < ng; i++)
+    memcpy(rows + i * rs, wr_gtab_row(gt, (uint32_t)p[2 * i + 1]), rs);
+  s->nsorted = ng;
+  s->sorted_version = s->version;
+  return true;
+}
+
+static bool grow_ptrs(const uint8_t ***v, int *cap, int n) {
+  if (n <= *cap) return true;
+  const uint8_t **p = realloc(*v, sizeof *p * (size_t)n);
+  if (!p) return false;
+  *v = p;
+  *cap = n;
+  return true;
+}
+
+/* Completes the m staged groups of window [ws, we) and writes those with
+ * rows > 0 to out: the np pending (state, slice state) pairs in st and ost
+ * are merged one aggregate at a time over all pairs (the same call over
+ * and over), before ost is reused to stage the output. */
+static weir_status write_staged(wr_hashagg *h, const wr_gtab *lay, int m, int np, int64_t ws,
+                                int64_t we, wr_err *err) {
+  for (int a = 0; a < h->naggs; a++) {
+    const wr_agg_call *c = &h->aggs[a];
+    size_t off = h->agg_off[a];
+    for (int i = 0; i < np; i++)
+      if (wr_agg_merge(c, h->st[i] + off, h->ost[i] + off, &h->marena) != WEIR_OK)
+        return wr_err_nomem(err);
+  }
+  int n = 0;
+  for (int i = 0; i < m; i++) {
+    const uint8_t *st = h->mstage + (size_t)i * h->state_size;
+    if (((const wr_ghdr *)st)->rows <= 0) continue;
+    h->mrows[n] = h->mrows[i];
+    h->ost[n++] = st;
+  }
+  int64_t *owm = wr_batch_wm_make(h->out);
+  if (!owm || wr_hashagg_write_rows(h, lay, h->mrows, h->ost, n, h->orow, ws, we) != WEIR_OK)
+    return wr_err_nomem(err);
+  for (int k = 0; k < n; k++) owm[h->orow + k] = h->wm_out;
+  h->orow += n;
+  return h->orow == h->out->cap ? wr_hashagg_flush(h, err) : WEIR_OK;
+}
+
+/* HOP, EMIT FINAL, several slices: each slice's rows sorted by key hash
+ * (kept across the windows that read the slice, redone only if rows were
+ * folded in since), then a k-way merge: at each step the rows with the
+ * smallest hash are taken from every slice and grouped by equal keys (a
+ * hash collision leaves several groups). A group's first state is copied
+ * into the staging area (or merged into zero when states own structures),
+ * the others become pending merges, done a chunk at a time. Reads are
+ * sequential and nothing is hashed or looked up; groups come out in key
+ * hash order. */
 static weir_status emit_merged(wr_hashagg *h, int k, int64_t ws, int64_t we, wr_err *err) {
-  if (h->merge_staged) {
-    weir_status st = wr_hashagg_flush(h, err);
-    if (st != WEIR_OK) return st;
-  }
-  uint64_t open = 0;
-  for (int j = 0; j < h->nslice; j++) open += h->slices[j]->gt->live;
-  if (!h->merge && !(h->merge = wr_hashagg_table_new(h, h->expect))) return wr_err_nomem(err);
-  if (h->merge->live > 2 * open + 1024) {
-    wr_gtab_clear(h->merge);
-    if (++h->merge_gen == 0) h->merge_gen = 1;
-  }
-  wr_arena_reset(&h->marena);
-  h->merge_win++;
-  h->nmorder = 0;
+  if (!grow_ptrs(&h->heads, &h->nheads_cap, 2 * k) || !grow_ptrs(&h->ties, &h->ties_cap, 2 * k))
+    return wr_err_nomem(err);
+  const uint8_t **ends = h->heads + k;
+  const wr_gtab *lay = h->slices[0]->gt;
+  size_t rs = lay->row_size, so = lay->state_off, ss = h->state_size;
   for (int j = 0; j < k; j++) {
-    weir_status st = merge_slice(h, h->slices[j], err);
-    if (st != WEIR_OK) return st;
+    wr_hslice *s = h->slices[j];
+    if (!slice_sort(h, s)) return wr_err_nomem(err);
+    h->heads[j] = s->sorted;
+    ends[j] = s->sorted + s->nsorted * rs;
   }
-  weir_status st = emit_groups(h, h->merge, h->morder, h->nmorder, ws, we, err);
-  h->merge_staged = h->orow > 0;
-  return st;
+  /* m staged groups (at most the room left in out); np pending pairs (at
+   * most what st and ost hold). */
+  int m = 0, np = 0, pcap = h->scap < h->out->cap ? h->scap : h->out->cap, live = 0;
+  /* hv[j]: the hash at stream j's head (streams that ended are dropped). */
+  if (!sortbuf_grow(h, (size_t)k)) return wr_err_nomem(err);
+  uint64_t *hv = h->sortbuf;
+  for (int j = 0; j < k; j++)
+    if (h->heads[j] != ends[j]) {
+      h->heads[live] = h->heads[j];
+      ends[live] = ends[j];
+      hv[live++] = wr_gtab_row_hash(h->heads[j]);
+    }
+  bool raw = lay->raw_keys;
+  while (live) {
+    uint64_t least = hv[0];
+    for (int j = 1; j < live; j++)
+      if (hv[j] < least) least = hv[j];
+    int nt = 0;
+    for (int j = 0; j < live; j++) {
+      if (hv[j] != least) continue;
+      do {
+        if (nt == h->ties_cap && !grow_ptrs(&h->ties, &h->ties_cap, 2 * nt))
+          return wr_err_nomem(err);
+        h->ties[nt++] = h->heads[j];
+        h->heads[j] += rs;
+      } while (h->heads[j] != ends[j] && wr_gtab_row_hash(h->heads[j]) == least);
+      if (h->heads[j] != ends[j]) {
+        hv[j] = wr_gtab_row_hash(h->heads[j]);
+      } else {
+        live--;
+        h->heads[j] = h->heads[live];
+        ends[j] = ends[live];
+        hv[j--] = hv[live];
+      }
+    }
+    if (m == h->out->cap - h->orow || np + nt > pcap) {
+      weir_status st = write_staged(h, lay, m, np, ws, we, err);
+      if (st != WEIR_OK) return st;
+      m = np = 0;
+    }
+    for (int a = 0; a < nt; a++) {
+      const uint8_t *key = h->ties[a];
+      if (!key) continue;
+      if (m == h->out->cap - h->orow) {
+        weir_status st = write_staged(h, lay, m, np, ws, we, err);
+        if (st != WEIR_OK) return st;
+        m = np = 0;
+      }
+      uint8_t *dst = h->mstage + (size_t)m * ss;
+      h->mrows[m++] = key;
+      if (h->flat) {
+        memcpy(dst, key + so, ss);
+      } else {
+        memset(dst, 0, ss);
+        ((wr_ghdr *)dst)->rows = ((const wr_ghdr *)(key + so))->rows;
+        h->st[np] = dst;
+        h->ost[np++] = key + so;
+      }
+      for (int b = a + 1; b < nt; b++) {
+        if (!h->ties[b] || !(raw ? wr_gtab_rows_eq_raw(lay, key, h->ties[b])
+                                 : wr_gtab_rows_eq(lay, key, h->ties[b])))
+          continue;
+        ((wr_ghdr *)dst)->rows += ((const wr_ghdr *)(h->ties[b] + so))->rows;
+        h->st[np] = dst;
+        h->ost[np++] = h->ties[b] + so;
+        h->ties[b] = NULL;
+      }
+    }
+  }
+  return m ? write_staged(h, lay, m, np, ws, we, err) : WEIR_OK;
 }
 
 /* CUMULATE: makes the first slice the accumulator of window [ws, we) by
@@ -317,6 +431,8 @@ static weir_status accumulate(wr_hashagg *h, int k, int64_t ws, int64_t we, wr_e
 static weir_status fire(wr_hashagg *h, int64_t we, wr_err *err) {
   int64_t ws = wr_hashagg_win_start(h, we);
   int k = wr_hashagg_slice_find(h, we);
+  /* Slices before ws would have had an unfired window ending before we. */
+  assert(k >= 1 && h->slices[0]->start >= ws);
   weir_status st = WEIR_OK;
   if (h->win.kind == WR_WIN_CUMULATE) {
     st = accumulate(h, k, ws, we, err);

@@ -51,15 +51,18 @@ static void report_late(wr_hashagg *h, int64_t last_end) {
 }
 
 /* Geometry of a row at time t: its grid slice start *s and the end of the
- * last window holding it. False when not representable. */
+ * last window holding it. False when a window holding it is not
+ * representable. */
 static bool row_geometry(const wr_hashagg *h, int64_t t, int64_t *s, int64_t *last_end) {
   const wr_window_spec *w = &h->win;
-  int64_t base;
+  int64_t base, first;
   if (!wr_hashagg_align(t, h->slice_len, w->offset, s)) return false;
   if (w->kind == WR_WIN_CUMULATE) {
     if (!wr_hashagg_align(t, w->size, w->offset, &base)) return false;
   } else {
     base = *s;
+    /* The first window holding it starts at s + L - size. */
+    if (__builtin_sub_overflow(*s, w->size - h->slice_len, &first)) return false;
   }
   return !__builtin_add_overflow(base, w->size, last_end);
 }
@@ -80,6 +83,7 @@ static wr_hslice *row_slice(wr_hashagg *h, int64_t s, int64_t last_end) {
 static weir_status apply(wr_hashagg *h, const wr_batch *b, wr_hslice *s, const int *sel, int m,
                          const int8_t *sign, wr_err *err) {
   wr_gtab *gt = s->gt;
+  s->version++;
   if (wr_gtab_find_or_add(gt, b, h->keys, h->hash, sel, m, h->gids) != WEIR_OK)
     return wr_err_nomem(err);
   uint8_t **st = h->st;

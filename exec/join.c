@@ -43,7 +43,8 @@ bool wr_join_scratch(wr_join *j, int n) {
   if (n <= j->scap) return true;
   void *tmp;
   if (!GROW(j->hash, n) || !GROW(j->rowhash, n) || !GROW(j->gids, n) || !GROW(j->rows, n) ||
-      !GROW(j->keyed, n) || !GROW(j->srows, n) || !GROW(j->matched, n) || !GROW(j->recs, n) || !GROW(j->pstart, n + 1))
+      !GROW(j->keyed, n) || !GROW(j->srows, n) || !GROW(j->srecs, n) || !GROW(j->matched, n) ||
+      !GROW(j->recs, n) || !GROW(j->pstart, n + 1))
     return false;
   j->scap = n;
   return true;
@@ -70,14 +71,53 @@ int wr_join_keyed(wr_join *j, int p, const wr_batch *b, int m) {
 }
 
 
-bool wr_jlist_push(wr_jlist *l, int64_t t, wr_jrow *r) {
+/* Interval joins: drops the expired entries of a list of side s. */
+static void jlist_purge(const wr_join *j, int s, wr_jlist *l) {
+  wr_jent *v = l->v + l->head;
+  uint32_t w = 0;
+  for (uint32_t x = 0; x < l->n; x++)
+    if (!wr_jent_stale(j, s, v[x].t)) v[w++] = v[x];
+  l->n = w;
+  if (!w) l->head = 0;
+}
+
+void wr_jlist_trim(const wr_join *j, int s, wr_jlist *l) {
+  while (l->n && wr_jent_stale(j, s, l->v[l->head].t)) {
+    l->head++;
+    l->n--;
+  }
+  if (!l->n) l->head = 0;
+}
+
+bool wr_join_push(wr_join *j, int s, uint32_t g, int64_t t, wr_jrow *r) {
+  wr_jlist *l = &wr_join_group(j, g)->side[s];
+  if (!l->v) {
+    l->v = l->inl;
+    l->cap = WR_JLIST_INLINE;
+  }
+  wr_jlist_trim(j, s, l);
+  if (l->head + l->n == l->cap && j->interval) jlist_purge(j, s, l);
+  if (l->v != l->inl && l->n < WR_JLIST_INLINE) {
+    /* Back inside the group: no pointer to follow while it stays short. */
+    memcpy(l->inl, l->v + l->head, sizeof *l->v * l->n);
+    free(l->v);
+    l->v = l->inl;
+    l->head = 0;
+    l->cap = WR_JLIST_INLINE;
+  }
   if (l->head + l->n == l->cap) {
     if (l->head >= l->cap / 2 && l->head > 0) {
       memmove(l->v, l->v + l->head, sizeof *l->v * l->n);
       l->head = 0;
     } else {
-      uint32_t cap = l->cap ? l->cap * 2 : 4;
-      wr_jent *v = realloc(l->v, sizeof *v * cap);
+      uint32_t cap = l->cap * 2;
+      wr_jent *v;
+      if (l->v == l->inl) {
+        if ((v = malloc(sizeof *v * cap))) memcpy(v, l->inl + l->head, sizeof *v * l->n);
+        l->head = 0;
+      } else {
+        v = realloc(l->v, sizeof *v * cap);
+      }
       if (!v) return false;
       l->v = v;
       l->cap = cap;
@@ -89,7 +129,7 @@ bool wr_jlist_push(wr_jlist *l, int64_t t, wr_jrow *r) {
 
 /* Rows leave mostly in arrival order, so r is usually found first; the
  * shorter side of the deque is shifted over the hole. */
-void wr_jlist_remove(wr_jlist *l, const wr_jrow *r) {
+static void jlist_remove(wr_jlist *l, const wr_jrow *r) {
   wr_jent *v = l->v + l->head;
   uint32_t i = 0;
   while (v[i].r != r) i++;
@@ -102,38 +142,36 @@ void wr_jlist_remove(wr_jlist *l, const wr_jrow *r) {
   if (--l->n == 0) l->head = 0;
 }
 
-bool wr_join_dirty(wr_join *j, uint32_t g) {
-  if (j->ndirty == j->dcap) {
-    int cap = j->dcap ? j->dcap * 2 : 64;
-    uint32_t *d = realloc(j->dirty, sizeof *d * (size_t)cap);
-    if (!d) return false;
-    j->dirty = d;
-    j->dcap = cap;
-  }
-  j->dirty[j->ndirty++] = g;
-  return true;
+void wr_jlist_free(wr_jlist *l) {
+  if (l->v != l->inl) free(l->v);
+  memset(l, 0, sizeof *l);
+}
+
+bool wr_join_groups(wr_join *j, int p, const wr_batch *b, const int *sel, int n) {
+  return wr_gtab_find_or_add(j->gt, b, j->keys[p], j->hash, sel, n, j->gids) == WEIR_OK;
+}
+
+void wr_join_drop(wr_join *j, int s, wr_jrow *r) {
+  jlist_remove(&wr_join_group(j, r->gid)->side[s], r);
+  j->held[s] -= (uint64_t)r->mult;
+  wr_jstore_release(&j->store[s], r);
 }
 
 void wr_join_sweep(wr_join *j) {
-  for (int d = 0; d < j->ndirty; d++) {
-    uint32_t g = j->dirty[d];
-    wr_jkey *k = wr_join_group(j, g);
+  uint32_t live = j->gt->live;
+  uint64_t held = j->held[0] + j->held[1];
+  if (!live || (held > 0 && live <= 2 * held + 4096)) return;
+  uint32_t n;
+  const uint32_t *order = wr_gtab_order(j->gt, &n);
+  for (uint32_t x = 0; x < n; x++) {
+    wr_jkey *k = wr_join_group(j, order[x]);
+    for (int s = 0; s < 2 && j->interval; s++)
+      if (k->side[s].n) jlist_purge(j, s, &k->side[s]);
     if (k->side[0].n || k->side[1].n) continue;
-    free(k->side[0].v);
-    free(k->side[1].v);
-    memset(k, 0, sizeof *k);
-    wr_gtab_remove(j->gt, g);
+    wr_jlist_free(&k->side[0]);
+    wr_jlist_free(&k->side[1]);
+    wr_gtab_remove(j->gt, order[x]);
   }
-  j->ndirty = 0;
-}
-
-bool wr_join_drop(wr_join *j, int s, wr_jrow *r) {
-  wr_jlist *l = &wr_join_group(j, r->gid)->side[s];
-  wr_jlist_remove(l, r);
-  j->held[s] -= (uint64_t)r->mult;
-  bool ok = l->n || wr_join_dirty(j, r->gid);
-  wr_jstore_release(&j->store[s], r);
-  return ok;
 }
 
 /* ---- row store ---------------------------------------------------------- */
@@ -267,16 +305,6 @@ bool wr_jstore_fill(wr_jstore *st, wr_jrow *const *recs, const wr_batch *b, cons
   return true;
 }
 
-/* Calls f on every live record. */
-#define FOR_EACH_LIVE(st, r, body)                                                \
-  for (uint32_t pg_ = 0; pg_ < (st)->npages; pg_++) {                             \
-    uint32_t nrec_ = pg_ + 1 == (st)->npages ? (st)->fresh : WR_JPAGE_ROWS;       \
-    for (uint32_t k_ = 0; k_ < nrec_; k_++) {                                     \
-      wr_jrow *r = (wr_jrow *)((st)->pages[pg_] + (st)->rec_size * k_);           \
-      if (r->live) body                                                           \
-    }                                                                             \
-  }
-
 /* With no live record, every page and the text arena go back to the
  * system. Otherwise, when the text arena is mostly garbage, live text is
  * packed into one block of a fresh arena (a single allocation, so a
@@ -292,7 +320,7 @@ bool wr_jstore_compact(wr_jstore *st) {
   char *p = st->text_live ? wr_arena_alloc(&fresh, st->text_live) : NULL;
   if (st->text_live && !p) return false;
   size_t live = 0;
-  FOR_EACH_LIVE(st, r, {
+  WR_JSTORE_FOR_EACH_LIVE(st, r, {
     for (int c = 0; c < st->ncol; c++) {
       if (st->types[c] != WEIR_TEXT) continue;
       wr_str s;
@@ -536,11 +564,12 @@ static weir_status join_wm(wr_op *op, int port, int64_t wm, wr_err *err) {
   int64_t w;
   if (!combined(j, &w)) return wm == WR_WM_IDLE ? wr_op_emit_wm(op, WR_WM_IDLE, err) : WEIR_OK;
   if (w > j->wm_done) {
+    /* Applied first: from here on, list entries behind w are stale. */
+    j->wm_done = w;
     if (j->interval) {
       weir_status st = wr_join_interval_expire(j, w, err);
       if (st != WEIR_OK) return st;
     }
-    j->wm_done = w;
   }
   if (!compact_stores(j)) return wr_err_nomem(err);
   int64_t out = j->wm_done;
@@ -562,8 +591,8 @@ static void join_destroy(wr_op *op) {
     const uint32_t *order = wr_gtab_order(j->gt, &n);
     for (uint32_t k = 0; k < n; k++) {
       wr_jkey *g = wr_join_group(j, order[k]);
-      free(g->side[0].v);
-      free(g->side[1].v);
+      wr_jlist_free(&g->side[0]);
+      wr_jlist_free(&g->side[1]);
     }
     wr_gtab_free(j->gt);
   }
@@ -589,6 +618,7 @@ static void join_destroy(wr_op *op) {
   free(j->rows);
   free(j->keyed);
   free(j->srows);
+  free(j->srecs);
   free(j->ex);
   free(j->matched);
   free(j->recs);
@@ -596,7 +626,6 @@ static void join_destroy(wr_op *op) {
   free(j->prec);
   free(j->pbi);
   free(j->pok);
-  free(j->dirty);
   free(j);
 }
 
@@ -616,8 +645,8 @@ bool wr_join_state_reset(wr_join *j) {
     const uint32_t *order = wr_gtab_order(j->gt, &n);
     for (uint32_t k = 0; k < n; k++) {
       wr_jkey *g = wr_join_group(j, order[k]);
-      free(g->side[0].v);
-      free(g->side[1].v);
+      wr_jlist_free(&g->side[0]);
+      wr_jlist_free(&g->side[1]);
     }
     wr_gtab_free(j->gt);
   }
@@ -636,7 +665,6 @@ bool wr_join_state_reset(wr_join *j) {
   }
   j->lru_head = j->lru_tail = NULL;
   j->touch_seq = 0;
-  j->ndirty = 0;
   j->wm_done = j->wm_out = WR_WM_NONE;
   return j->gt != NULL;
 }

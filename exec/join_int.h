@@ -13,8 +13,8 @@
  *   - one key table (grouptable.h) shared by the two sides: a group is a
  *     join-key tuple and holds, per side, the list of that side's stored
  *     rows with this key (wr_jlist, arrival order). One lookup of an
- *     arriving row finds both its own list and the list it probes. A group
- *     is removed as soon as both of its lists are empty. Rows with a NULL
+ *     arriving row finds both its own list and the list it probes. Groups
+ *     left empty are removed in bulk (wr_join_sweep). Rows with a NULL
  *     key column never enter the table: they can never match.
  *   - one row store per side (wr_jstore): fixed-size records in a slab of
  *     pages with a free list, and a text arena holding the TEXT values of
@@ -41,7 +41,6 @@ struct wr_jrow {
   int64_t matches;    /* other-side row copies it matches (interval: 0 or 1) */
   wr_jrow *prev;      /* regular: the TTL list, oldest update first */
   wr_jrow *next;      /* regular: the TTL list; free records: the free list */
-  uint64_t hash;      /* regular: hash of the whole row (finds equal rows) */
   uint32_t gid;       /* key group */
   uint8_t live;       /* 1 while in use */
   uint8_t side;       /* 0 left, 1 right */
@@ -68,16 +67,24 @@ typedef struct wr_jstore {
 #define WR_JPAGE_ROWS 256
 
 /* Entry of a per-key list: what the scan of the list needs most (so that
- * it stays within the list's own memory) and the row. */
+ * it stays within the list's own memory) and the row. In interval joins
+ * entries are removed lazily: an entry whose deadline is behind the
+ * watermark applied is stale — its row may have been freed and reused —
+ * and is never followed (wr_jent_stale); the time condition of a probe
+ * excludes it anyway. */
 typedef struct wr_jent {
   int64_t t;          /* interval: event time; regular: the row's hash */
   wr_jrow *r;
 } wr_jent;
 
-/* A deque of entries in arrival order: v[head .. head + n). */
+/* A deque of entries in arrival order: v[head .. head + n). Up to
+ * WR_JLIST_INLINE entries live inside the group itself (v == inl), so a
+ * key with few rows costs no allocation and no extra cache miss. */
+#define WR_JLIST_INLINE 2
 typedef struct wr_jlist {
-  wr_jent *v;
+  wr_jent *v;         /* inl, a heap array, or NULL before the first push */
   uint32_t head, n, cap;
+  wr_jent inl[WR_JLIST_INLINE];
 } wr_jlist;
 
 /* Group state in the key table. */
@@ -157,7 +164,8 @@ typedef struct wr_join {
   uint32_t *gids;         /* group of each keyed row */
   int *rows;              /* rows taking part */
   int *keyed;             /* rows with a non-NULL key */
-  int *srows;             /* rows to store */
+  int *srows;             /* rows to store ... */
+  wr_jrow **srecs;        /* ... and their records */
   uint8_t *matched;       /* per input row */
   wr_jrow **recs;
   int *pstart;            /* regular: first candidate of each row */
@@ -167,8 +175,6 @@ typedef struct wr_join {
   int *pbi;
   uint8_t *pok;
   wr_jrow **ex;           /* interval: rows expiring, out->cap */
-  uint32_t *dirty;        /* groups that may have become empty */
-  int ndirty, dcap;
 } wr_join;
 
 /* ---- join.c ------------------------------------------------------------- */
@@ -185,15 +191,39 @@ int wr_join_keyed(wr_join *j, int p, const wr_batch *b, int m);
 static inline wr_jkey *wr_join_group(const wr_join *j, uint32_t g) {
   return (wr_jkey *)wr_gtab_state(j->gt, g);
 }
-bool wr_jlist_push(wr_jlist *l, int64_t t, wr_jrow *r);
-void wr_jlist_remove(wr_jlist *l, const wr_jrow *r);
-/* Remembers that group g may have become empty. */
-bool wr_join_dirty(wr_join *j, uint32_t g);
-/* Removes the remembered groups whose lists are both empty. */
+void wr_jlist_free(wr_jlist *l);
+/* Interval joins: drops the stale entries at the front of a list of side
+ * s (in-order input: all of them). */
+void wr_jlist_trim(const wr_join *j, int s, wr_jlist *l);
+/* Finds or creates the groups of rows sel[0..n) of b (side p), hashes in
+ * j->hash, into j->gids. */
+bool wr_join_groups(wr_join *j, int p, const wr_batch *b, const int *sel, int n);
+/* Appends r (entry value t) to group g's list of side s, dropping stale
+ * entries first. */
+bool wr_join_push(wr_join *j, int s, uint32_t g, int64_t t, wr_jrow *r);
+/* Regular joins: unlinks r from its group's list of side s and releases
+ * it. */
+void wr_join_drop(wr_join *j, int s, wr_jrow *r);
+/* When the groups outnumber twice the rows held plus 4096 — so at least
+ * half of them are empty — or no row is held at all, walks every group,
+ * drops stale entries and removes the groups left empty: amortised O(1)
+ * per group created, memory within a constant factor of the live state,
+ * and in a steady state (keys that come back) no group is ever removed. */
 void wr_join_sweep(wr_join *j);
-/* Unlinks r from its group's list of side s (marking the group dirty) and
- * releases it. */
-bool wr_join_drop(wr_join *j, int s, wr_jrow *r);
+
+/* The watermark after which a row of side s at time t can match nothing:
+ * left t + upper, right t - lower (saturated). */
+static inline int64_t wr_join_deadline(const wr_join *j, int s, int64_t t) {
+  int64_t r;
+  if (s == 0)
+    return __builtin_add_overflow(t, j->upper, &r) ? (j->upper > 0 ? INT64_MAX : INT64_MIN) : r;
+  return __builtin_sub_overflow(t, j->lower, &r) ? (j->lower < 0 ? INT64_MAX : INT64_MIN) : r;
+}
+
+static inline bool wr_jent_stale(const wr_join *j, int s, int64_t t) {
+  return j->interval &&
+         (j->wm_done == WR_WM_END || wr_join_deadline(j, s, t) < j->wm_done);
+}
 
 /* Row store. */
 wr_jrow *wr_jstore_alloc(wr_jstore *st);
@@ -206,6 +236,15 @@ void wr_jstore_release(wr_jstore *st, wr_jrow *r);
 bool wr_jstore_compact(wr_jstore *st);
 /* Whether record r equals row i of b in every column (NULL = NULL). */
 bool wr_jstore_eq(const wr_jstore *st, const wr_jrow *r, const wr_batch *b, int i);
+/* Runs body with r bound to every live record of store st. */
+#define WR_JSTORE_FOR_EACH_LIVE(st, r, body)                                      \
+  for (uint32_t pg_ = 0; pg_ < (st)->npages; pg_++) {                             \
+    uint32_t nrec_ = pg_ + 1 == (st)->npages ? (st)->fresh : WR_JPAGE_ROWS;       \
+    for (uint32_t k_ = 0; k_ < nrec_; k_++) {                                     \
+      wr_jrow *r = (wr_jrow *)((st)->pages[pg_] + (st)->rec_size * k_);           \
+      if (r->live) body                                                           \
+    }                                                                             \
+  }
 static inline uint8_t *wr_jrow_val(const wr_jstore *st, const wr_jrow *r, int c) {
   return (uint8_t *)r + st->off[c];
 }

@@ -14,17 +14,20 @@
  *   2. The keys of the remaining rows are hashed as a vector and looked up
  *      in the key table shared by both sides (rows with a NULL key skip
  *      it: they never match).
- *   3. Probe: each row scans the other side's list for its key, checking
- *      the time condition on the list's own (time, row) entries; the
- *      candidate pairs are written into a batch, up to a batch at a time,
- *      the residual predicate selects among them, and the selected pairs
- *      are emitted (+I) and marked matched on both sides.
- *   4. Store: each keyed row is copied into the side's row store, appended
- *      to its key's list and to its side's expiry queue under its deadline
- *      (left: t + upper, right: t - lower). A row whose deadline is
- *      already behind the combined watermark is not stored; if its side is
- *      outer and it found no match, it is emitted NULL-padded at once, as
- *      are rows with a NULL key on an outer side.
+ *   3. Records: each keyed row whose deadline (left: t + upper, right:
+ *      t - lower) is not yet behind the combined watermark gets a record
+ *      in its side's row store; its columns are copied column by column.
+ *   4. Probe and store, one group at a time while it is in cache (groups
+ *      are prefetched a few rows ahead): the row scans the other side's
+ *      list for its key, checking the time condition on the list's own
+ *      (time, row) entries, then is appended to its own list and to its
+ *      side's expiry queue. The candidate pairs are written into a batch,
+ *      up to a batch at a time, the residual predicate selects among them,
+ *      and the selected pairs are emitted (+I) and marked matched on both
+ *      sides.
+ *   5. Rows without a record — NULL keys, deadlines already passed — that
+ *      found no match are emitted NULL-padded at once if their side is
+ *      outer.
  *
  * Why nothing is missed: state is expired by the combined watermark W,
  * which never exceeds either side's watermark. A stored left row at t is
@@ -42,10 +45,12 @@
  * is found already sorted by one linear check — and rows are popped while
  * their deadline is behind W. So outer rows come out in deadline order
  * (left side first, then right), whatever the watermark's step, and each
- * row costs O(1) besides the sort of disordered buckets. Popped rows leave
- * their key list (found at its front for in-order input) and their record
- * returns to the store's free list; empty key groups are removed. After
- * WR_WM_END on both ports every row has expired: state is empty.
+ * row costs O(1) besides the sort of disordered buckets. A popped row's
+ * record returns to the store's free list at once; its key-list entry is
+ * left in place, now stale (join_int.h), and is dropped the next time the
+ * list is touched or by the sweep of empty groups, so expiry never visits
+ * the key table. After WR_WM_END on both ports every row has expired and
+ * every group is gone: state is empty.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -58,11 +63,6 @@ static int64_t sat_sub(int64_t a, int64_t b) {
   int64_t r;
   if (__builtin_sub_overflow(a, b, &r)) return b < 0 ? INT64_MAX : INT64_MIN;
   return r;
-}
-
-/* The watermark after which a row of side s at time t can match nothing. */
-static int64_t deadline(const wr_join *j, int s, int64_t t) {
-  return s == 0 ? wr_join_sat_add(t, j->upper) : sat_sub(t, j->lower);
 }
 
 /* ---- expiry queue ------------------------------------------------------- */
@@ -118,11 +118,14 @@ static wr_jbucket *bucket_get(wr_jqueue *q, int64_t lo) {
 
 bool wr_join_interval_track(wr_join *j, int s, wr_jrow *r) {
   wr_jqueue *q = &j->q[s];
-  int64_t d = deadline(j, s, r->t);
-  int64_t m = d % q->width;
-  if (m < 0) m += q->width;
-  wr_jbucket *bk = bucket_get(q, d - m);
-  if (!bk) return false;
+  int64_t d = wr_join_deadline(j, s, r->t);
+  wr_jbucket *bk = q->n ? &q->b[q->n - 1] : NULL;
+  /* In-order input: the newest bucket, found without a division. */
+  if (!bk || d < bk->lo || (uint64_t)d - (uint64_t)bk->lo >= (uint64_t)q->width) {
+    int64_t m = d % q->width;
+    if (m < 0) m += q->width;
+    if (!(bk = bucket_get(q, d - m))) return false;
+  }
   if (bk->n == bk->cap) {
     uint32_t cap = bk->cap ? bk->cap * 2 : 64;
     wr_jexp *e = realloc(bk->e, sizeof *e * cap);
@@ -168,8 +171,13 @@ weir_status wr_join_interval_expire(wr_join *j, int64_t w, wr_err *err) {
         weir_status st = wr_join_flush(j, err);
         if (st != WEIR_OK) return st;
       }
-      for (int k = 0; k < m; k++)
-        if (!wr_join_drop(j, s, j->ex[k])) return wr_err_nomem(err);
+      /* Rows leave their key lists lazily (join_int.h): only the record
+       * is touched here, fetched a few rows ahead. */
+      for (int k = 0; k < m; k++) {
+        if (k + 8 < m) __builtin_prefetch(j->ex[k + 8]);
+        wr_jstore_release(&j->store[s], j->ex[k]);
+      }
+      j->held[s] -= (uint64_t)m;
     }
   }
   wr_join_sweep(j);
@@ -242,76 +250,100 @@ static int admit(wr_join *j, int p, const wr_batch *b) {
   return m;
 }
 
-static weir_status probe(wr_join *j, int p, const wr_batch *b, int nk, wr_err *err) {
+/* Keyed rows: records for those that stay (deadline not yet behind the
+ * watermark applied), in recs[k] (NULL for the others) and, compactly,
+ * in srecs/srows for the copy. Returns how many. */
+static int alloc_rows(wr_join *j, int p, const wr_batch *b, int nk, wr_err *err) {
+  const int64_t *t = WR_VEC_I64(&b->cols[j->tcol[p]]);
+  int ns = 0;
+  for (int k = 0; k < nk; k++) {
+    int i = j->keyed[k];
+    j->recs[k] = NULL;
+    if (j->wm_done > wr_join_deadline(j, p, t[i])) continue;
+    wr_jrow *r = wr_jstore_alloc(&j->store[p]);
+    if (!r) {
+      wr_err_nomem(err);
+      return -1;
+    }
+    r->t = t[i];
+    r->seq = j->seq[p]++;
+    r->gid = j->gids[k];
+    j->recs[k] = j->srecs[ns] = r;
+    j->srows[ns++] = i;
+  }
+  if (!wr_jstore_fill(&j->store[p], j->srecs, b, j->srows, ns)) {
+    wr_err_nomem(err);
+    return -1;
+  }
+  return ns;
+}
+
+/* Steps 3 and 4 for keyed rows, one group at a time while it is in cache:
+ * probe the other side's list, then append the row to its own. */
+static weir_status probe_store(wr_join *j, int p, const wr_batch *b, int nk, wr_err *err) {
   const int64_t *t = WR_VEC_I64(&b->cols[j->tcol[p]]);
   int o = 1 - p, cap = j->out->cap;
+  size_t rec_last = j->store[o].rec_size - 1;
   j->on = 0;
   for (int k = 0; k < nk; k++) {
-    const wr_jlist *l = &wr_join_group(j, j->gids[k])->side[o];
-    if (!l->n) continue;
+    /* Groups 16 rows ahead, the lists they point to 8 rows ahead. */
+    if (k + 16 < nk) {
+      const uint8_t *ahead = (const uint8_t *)wr_join_group(j, j->gids[k + 16]);
+      for (size_t off = 0; off < sizeof(wr_jkey); off += 64) __builtin_prefetch(ahead + off);
+      __builtin_prefetch(ahead + sizeof(wr_jkey) - 1);
+    }
+    if (k + 8 < nk) {
+      const wr_jlist *al = &wr_join_group(j, j->gids[k + 8])->side[o];
+      if (al->n && al->v != al->inl) __builtin_prefetch(al->v + al->head);
+    }
     int i = j->keyed[k];
-    int64_t lo, hi;
-    if (p == 0) {
-      lo = wr_join_sat_add(t[i], j->lower);
-      hi = wr_join_sat_add(t[i], j->upper);
-    } else {
-      lo = sat_sub(t[i], j->upper);
-      hi = sat_sub(t[i], j->lower);
-    }
-    const wr_jent *e = l->v + l->head;
-    for (uint32_t x = 0; x < l->n; x++) {
-      if (e[x].t < lo || e[x].t > hi) continue;
-      if (j->on == cap) {
-        weir_status st = flush_pairs(j, b, p, err);
-        if (st != WEIR_OK) return st;
+    uint32_t g = j->gids[k];
+    wr_jlist *l = &wr_join_group(j, g)->side[o];
+    wr_jlist_trim(j, o, l);
+    if (l->n) {
+      int64_t lo, hi;
+      if (p == 0) {
+        lo = wr_join_sat_add(t[i], j->lower);
+        hi = wr_join_sat_add(t[i], j->upper);
+      } else {
+        lo = sat_sub(t[i], j->upper);
+        hi = sat_sub(t[i], j->lower);
       }
-      j->obi[j->on] = i;
-      j->orec[j->on] = e[x].r;
-      j->on++;
+      const wr_jent *e = l->v + l->head;
+      for (uint32_t x = 0; x < l->n; x++) {
+        if (e[x].t < lo || e[x].t > hi) continue;
+        if (j->on == cap) {
+          weir_status st = flush_pairs(j, b, p, err);
+          if (st != WEIR_OK) return st;
+        }
+        __builtin_prefetch(e[x].r);
+        __builtin_prefetch((const uint8_t *)e[x].r + rec_last);
+        j->obi[j->on] = i;
+        j->orec[j->on] = e[x].r;
+        j->on++;
+      }
     }
+    wr_jrow *r = j->recs[k];
+    if (r && (!wr_join_push(j, p, g, r->t, r) || !wr_join_interval_track(j, p, r)))
+      return wr_err_nomem(err);
   }
   return flush_pairs(j, b, p, err);
 }
 
-/* Step 4 of the top comment. */
-static weir_status store(wr_join *j, int p, const wr_batch *b, int m, int nk, wr_err *err) {
-  const int64_t *t = WR_VEC_I64(&b->cols[j->tcol[p]]);
-  int ns = 0, k = 0;
+/* Rows not stored: NULL keys and rows whose deadline has passed. On an
+ * outer side, those without a match are emitted padded now. */
+static weir_status pad_now(wr_join *j, int p, const wr_batch *b, int m, int nk, wr_err *err) {
+  if (!j->outer[p]) return WEIR_OK;
   wr_join_stage_begin(j, b, p);
-  for (int x = 0; x < m; x++) {
+  for (int x = 0, k = 0; x < m; x++) {
     int i = j->rows[x];
-    weir_status st = WEIR_OK;
-    if (k < nk && j->keyed[k] == i) {
-      uint32_t g = j->gids[k++];
-      if (j->wm_done <= deadline(j, p, t[i])) {
-        wr_jrow *r = wr_jstore_alloc(&j->store[p]);
-        if (!r) return wr_err_nomem(err);
-        r->t = t[i];
-        r->seq = j->seq[p]++;
-        r->matches = j->matched[i];
-        r->gid = g;
-        j->srows[ns] = i;
-        j->recs[ns++] = r;
-        continue;
-      }
-      if (!wr_join_dirty(j, g)) return wr_err_nomem(err);
-      if (j->outer[p] && !j->matched[i]) st = wr_join_stage(j, WEIR_OP_INSERT, i, NULL, err);
-    } else if (j->outer[p]) {
-      st = wr_join_stage(j, WEIR_OP_INSERT, i, NULL, err);
-    }
+    bool stored = false;
+    if (k < nk && j->keyed[k] == i) stored = j->recs[k++] != NULL;
+    if (stored || j->matched[i]) continue;
+    weir_status st = wr_join_stage(j, WEIR_OP_INSERT, i, NULL, err);
     if (st != WEIR_OK) return st;
   }
-  weir_status st = wr_join_flush(j, err);
-  if (st != WEIR_OK) return st;
-  if (!wr_jstore_fill(&j->store[p], j->recs, b, j->srows, ns)) return wr_err_nomem(err);
-  for (int x = 0; x < ns; x++) {
-    wr_jrow *r = j->recs[x];
-    if (!wr_jlist_push(&wr_join_group(j, r->gid)->side[p], r->t, r) ||
-        !wr_join_interval_track(j, p, r))
-      return wr_err_nomem(err);
-  }
-  j->held[p] += (uint64_t)ns;
-  return WEIR_OK;
+  return wr_join_flush(j, err);
 }
 
 weir_status wr_join_interval_batch(wr_join *j, int p, wr_batch *b, wr_err *err) {
@@ -326,12 +358,15 @@ weir_status wr_join_interval_batch(wr_join *j, int p, wr_batch *b, wr_err *err) 
   int nk = wr_join_keyed(j, p, b, m);
   if (nk) {
     wr_gtab_hash(b, j->nkeys, j->keys[p], j->hash);
-    if (wr_gtab_find_or_add(j->gt, b, j->keys[p], j->hash, j->keyed, nk, j->gids) != WEIR_OK)
-      return wr_err_nomem(err);
+    if (!wr_join_groups(j, p, b, j->keyed, nk)) return wr_err_nomem(err);
   }
+  int ns = alloc_rows(j, p, b, nk, err);
+  if (ns < 0) return err->code;
+  j->held[p] += (uint64_t)ns;
   memset(j->matched, 0, (size_t)b->n);
-  weir_status st = probe(j, p, b, nk, err);
-  if (st == WEIR_OK) st = store(j, p, b, m, nk, err);
+  weir_status st = probe_store(j, p, b, nk, err);
+  for (int x = 0; x < ns; x++) j->srecs[x]->matches = j->matched[j->srows[x]];
+  if (st == WEIR_OK) st = pad_now(j, p, b, m, nk, err);
   wr_join_sweep(j);
   return st;
 }

@@ -37,8 +37,10 @@
  * TTL (state_ttl > 0): every record remembers its last update on the
  * query clock and sits in a list ordered by that time. Before each batch
  * and watermark, records not updated for the TTL are dropped, emitting
- * nothing; the other side's match counts are left as they are, so no
- * padded row that was never retracted is retracted later.
+ * nothing; the other side's match counts are left as they are, so that
+ * a padded row is never emitted while the pairs that replaced it are
+ * still downstream (those pairs simply stay: the TTL trades completeness
+ * of later retractions for bounded state).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -81,13 +83,12 @@ void wr_join_regular_expire(wr_join *j, int64_t now) {
   while (j->lru_head && now - j->lru_head->t >= j->ttl) {
     wr_jrow *r = j->lru_head;
     lru_unlink(j, r);
-    /* Without room to note the group, it stays (empty) until the next
-     * time it is used: only memory is lost. */
-    (void)wr_join_drop(j, r->side, r);
+    wr_join_drop(j, r->side, r);
   }
 }
 
 static wr_jrow *find_equal(const wr_join *j, int p, const wr_jlist *l, const wr_batch *b, int i) {
+  if (!l->n) return NULL;
   const wr_jent *e = l->v + l->head;
   int64_t h = (int64_t)j->rowhash[i];
   for (uint32_t x = 0; x < l->n; x++)
@@ -148,7 +149,7 @@ static weir_status apply(wr_join *j, int p, const wr_batch *b, int i, uint32_t g
   bool ins = !b->ops || b->ops[i] == WEIR_OP_INSERT || b->ops[i] == WEIR_OP_UPDATE_AFTER;
   wr_jlist *own = &wr_join_group(j, g)->side[p];
   wr_jrow *r = find_equal(j, p, own, b, i);
-  if (!ins && !r) return wr_join_dirty(j, g) ? WEIR_OK : wr_err_nomem(err);
+  if (!ins && !r) return WEIR_OK;
   weir_status st = WEIR_OK;
   if (ins) {
     if (!r) {
@@ -159,9 +160,8 @@ static weir_status apply(wr_join *j, int p, const wr_batch *b, int i, uint32_t g
       r->mult = 0;
       r->matches = m;
       r->gid = g;
-      r->hash = j->rowhash[i];
       if (!wr_jstore_fill(&j->store[p], &r, b, &i, 1) ||
-          !wr_jlist_push(own, (int64_t)r->hash, r)) {
+          !wr_join_push(j, p, g, (int64_t)j->rowhash[i], r)) {
         wr_jstore_release(&j->store[p], r);
         return wr_err_nomem(err);
       }
@@ -196,7 +196,8 @@ static weir_status apply(wr_join *j, int p, const wr_batch *b, int i, uint32_t g
     return WEIR_OK;
   }
   lru_unlink(j, r);
-  return wr_join_drop(j, p, r) ? WEIR_OK : wr_err_nomem(err);
+  wr_join_drop(j, p, r);
+  return WEIR_OK;
 }
 
 weir_status wr_join_regular_batch(wr_join *j, int p, wr_batch *b, wr_err *err) {
@@ -211,8 +212,7 @@ weir_status wr_join_regular_batch(wr_join *j, int p, wr_batch *b, wr_err *err) {
   int nk = wr_join_keyed(j, p, b, n);
   if (nk) {
     wr_gtab_hash(b, j->nkeys, j->keys[p], j->hash);
-    if (wr_gtab_find_or_add(j->gt, b, j->keys[p], j->hash, j->keyed, nk, j->gids) != WEIR_OK)
-      return wr_err_nomem(err);
+    if (!wr_join_groups(j, p, b, j->keyed, nk)) return wr_err_nomem(err);
     wr_gtab_hash(b, j->ncol[p], j->allcols[p], j->rowhash);
   }
   wr_join_stage_begin(j, b, p);

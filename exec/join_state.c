@@ -12,6 +12,7 @@
  *   u32 key groups, then per group in the key table's first-seen order and
  *   per side: u32 rows, then per row its values (in the key-tuple format
  *   of grouptable.h, every column), u64 t, u64 seq, u64 mult, u64 matches
+ * (stale entries of interval joins, see join_int.h, are skipped).
  * Restore checks the fingerprint against the operator's own, discards any
  * state it has and re-inserts the rows group by group, side by side, in
  * the saved order. That reproduces the key table's first-seen order and
@@ -94,8 +95,11 @@ weir_status wr_join_snapshot(wr_op *op, wr_buf *out, wr_err *err) {
     const wr_jkey *k = wr_join_group(j, order[g]);
     for (int s = 0; s < 2; s++) {
       const wr_jlist *l = &k->side[s];
-      wr_buf_put_u32(out, l->n);
+      uint32_t live = 0;
+      for (uint32_t x = 0; x < l->n; x++) live += !wr_jent_stale(j, s, l->v[l->head + x].t);
+      wr_buf_put_u32(out, live);
       for (uint32_t x = 0; x < l->n; x++) {
+        if (wr_jent_stale(j, s, l->v[l->head + x].t)) continue;
         const wr_jrow *r = l->v[l->head + x].r;
         put_row(&j->store[s], r, out);
         wr_buf_put_u64(out, (uint64_t)r->t);
@@ -118,16 +122,7 @@ static bool relink_ttl(wr_join *j) {
   uint64_t n = j->store[0].live + j->store[1].live, m = 0;
   wr_jrow **all = malloc(sizeof *all * (size_t)(n ? n : 1));
   if (!all) return false;
-  for (int s = 0; s < 2; s++) {
-    wr_jstore *st = &j->store[s];
-    for (uint32_t pg = 0; pg < st->npages; pg++) {
-      uint32_t nrec = pg + 1 == st->npages ? st->fresh : WR_JPAGE_ROWS;
-      for (uint32_t k = 0; k < nrec; k++) {
-        wr_jrow *r = (wr_jrow *)(st->pages[pg] + st->rec_size * k);
-        if (r->live) all[m++] = r;
-      }
-    }
-  }
+  for (int s = 0; s < 2; s++) WR_JSTORE_FOR_EACH_LIVE(&j->store[s], r, { all[m++] = r; })
   qsort(all, (size_t)m, sizeof *all, seq_cmp);
   for (uint64_t k = 0; k < m; k++) wr_join_lru_append(j, all[k]);
   free(all);
@@ -150,13 +145,12 @@ static weir_status load_row(wr_join *j, int s, wr_batch *kb, wr_rd *in, wr_err *
     return WEIR_OK;
   }
   kb->n = 1;
-  uint64_t h, rh;
-  uint32_t g;
+  uint64_t rh;
   int row0 = 0;
-  wr_gtab_hash(kb, j->nkeys, j->keys[s], &h);
+  wr_gtab_hash(kb, j->nkeys, j->keys[s], j->hash);
   wr_gtab_hash(kb, j->ncol[s], j->allcols[s], &rh);
-  if (wr_gtab_find_or_add(j->gt, kb, j->keys[s], &h, NULL, 1, &g) != WEIR_OK)
-    return wr_err_nomem(err);
+  if (!wr_join_groups(j, s, kb, NULL, 1)) return wr_err_nomem(err);
+  uint32_t g = j->gids[0];
   wr_jrow *r = wr_jstore_alloc(&j->store[s]);
   if (!r) return wr_err_nomem(err);
   r->t = t;
@@ -164,10 +158,8 @@ static weir_status load_row(wr_join *j, int s, wr_batch *kb, wr_rd *in, wr_err *
   r->mult = mult;
   r->matches = matches;
   r->gid = g;
-  r->hash = rh;
-  wr_jlist *l = &wr_join_group(j, g)->side[s];
   if (!wr_jstore_fill(&j->store[s], &r, kb, &row0, 1) ||
-      !wr_jlist_push(l, j->interval ? t : (int64_t)rh, r) ||
+      !wr_join_push(j, s, g, j->interval ? t : (int64_t)rh, r) ||
       (j->interval && !wr_join_interval_track(j, s, r)))
     return wr_err_nomem(err);
   j->held[s] += (uint64_t)mult;
@@ -216,7 +208,8 @@ weir_status wr_join_restore(wr_op *op, wr_rd *in, wr_err *err) {
   if (!wr_join_state_reset(j)) return wr_err_nomem(err);
   wr_batch *kb[2] = {wr_batch_new(j->ncol[0], j->types[0], 1),
                      wr_batch_new(j->ncol[1], j->types[1], 1)};
-  weir_status st = kb[0] && kb[1] ? load_state(j, in, kb, err) : wr_err_nomem(err);
+  weir_status st = kb[0] && kb[1] && wr_join_scratch(j, 1) ? load_state(j, in, kb, err)
+                                                          : wr_err_nomem(err);
   wr_batch_free(kb[0]);
   wr_batch_free(kb[1]);
   /* A failed restore leaves the operator empty, not half-built. */

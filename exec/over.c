@@ -7,17 +7,22 @@
  * Intake. Each row of a batch is checked: a NULL event time is a bad
  * record; a row whose time is below its watermark (the per-row watermark,
  * or the operator's if larger) is late, reported and dropped. Accepted
- * rows find their partition (PARTITION BY keys in a wr_gtab, NULL equal
- * to NULL; the group's state is a pointer to the partition) and are
- * copied, text included, into a *run*: a batch of their own with each
- * row's arrival number, its partition and a permutation sorting the run
- * by (time, arrival) (one pass when it is already in order, the usual
- * case). Runs wait in a min-heap keyed by their next row.
+ * rows are copied, text included, into a *run*: a batch of their own with
+ * each row's arrival number and a permutation sorting the run by (time,
+ * arrival) (one pass when already in order; else usually a counting sort,
+ * times being dense). Runs wait in a min-heap keyed by their next row.
+ * Buffered rows do not refer to partitions, so a partition can be freed
+ * whenever its own state allows.
  *
  * Rounds. A watermark W makes every buffered row with time < W final.
- * The round pops those rows from the run heap in (time, arrival) order,
- * in chunks of about one batch that never split a group of equal times,
- * and processes each chunk in two passes per group of equal times:
+ * The round takes those rows from the run heap in (time, arrival) order
+ * (from the top run without heap work while it stays ahead of the next
+ * one), in chunks of about one batch that never split a group of equal
+ * times. A chunk's input columns are gathered from the runs into the
+ * chunk batch column by column; its rows find their partitions with one
+ * vector lookup (PARTITION BY keys in a wr_gtab, NULL equal to NULL; a
+ * group's state is a pointer to its partition); then each group of equal
+ * times goes through two passes:
  *   1. every row enters its partition (wr_over_add): the frame slides to
  *      it, the accumulators take it, ROW_NUMBER and LAG are written, LEAD
  *      values of earlier rows are filled, and for ROWS frames the frame
@@ -25,14 +30,16 @@
  *   2. for RANGE frames, the frame values of the group's rows, written
  *      only now so that all peers (rows of the same time) see the same
  *      frame, peers arriving later included.
- * Without LEAD, chunk row k is output row k: the call columns are written
- * by the passes and the input columns gathered from the runs afterwards,
- * column by column; output is in (time, arrival) order. With LEAD a
+ * Without LEAD the chunk batch is the output batch: the passes write the
+ * call columns next to the gathered input columns, and output is in
+ * (time, arrival) order. With LEAD a
  * processed row waits in its partition until the row `offset` positions
  * later has been processed (or the input ends); after each chunk the
  * partitions it touched emit their completed rows, so output is in time
  * order within a partition but not across partitions. Runs are freed
- * once their rows have been emitted.
+ * once their rows have been emitted. Processing a row touches its
+ * partition and the oldest row of its frame, both far apart in memory,
+ * so they are prefetched a few rows ahead.
  *
  * Watermark out. Without LEAD, W is forwarded after the round: no later
  * output row is older than W. With LEAD the forwarded watermark is held
@@ -52,7 +59,7 @@
  * they are trimmed, so an idle partition keeps no rows. A partition with
  * no rows, nothing buffered and no state that outlives its rows (no
  * ROW_NUMBER or LAG, and a bounded RANGE frame or no frame function) is
- * freed; when the text keys of freed partitions pile up in the table's
+ * freed (it would be recreated identical); when the text keys of freed partitions pile up in the table's
  * arena, the table is rebuilt from the live partitions.
  */
 #include <stdio.h>
@@ -64,8 +71,6 @@
 #include "gather.h"
 #include "over_int.h"
 
-#define MAGIC 0x5256574fu  /* "OWVR" */
-#define VERSION 1u
 #define CHUNK_ROWS WR_BATCH_ROWS
 
 static inline int64_t sat_add(int64_t a, int64_t b) {
@@ -206,12 +211,10 @@ static weir_status check_spec(const wr_over_spec *s, wr_err *err) {
 static void over_destroy(wr_op *op);
 static weir_status over_batch(wr_op *op, int port, wr_batch *b, wr_err *err);
 static weir_status over_wm(wr_op *op, int port, int64_t wm, wr_err *err);
-static weir_status over_snapshot(wr_op *op, wr_buf *out, wr_err *err);
-static weir_status over_restore(wr_op *op, wr_rd *in, wr_err *err);
 static uint64_t over_state_size(const wr_op *op);
 
-static const wr_op_vtab over_vt = {"over",          over_batch,      over_wm,     over_snapshot,
-                                   over_restore,    over_state_size, over_destroy};
+static const wr_op_vtab over_vt = {"over",           over_batch,      over_wm,     wr_over_snapshot,
+                                   wr_over_restore, over_state_size, over_destroy};
 
 /* The frame column holding input column col, added (or its kind raised
  * from NULL-only to a value) as needed. */
@@ -336,8 +339,9 @@ static bool build(wr_over *o, const wr_over_spec *s) {
     o->text_keys |= o->key_types[k] == WEIR_TEXT;
   }
   if (!compile_calls(o, s)) return false;
-  uint8_t *wk = malloc((size_t)o->out_ncol);
+  uint8_t *wk = malloc((size_t)o->out_ncol + 1);
   if (!wk) return false;
+  wk[o->out_ncol] = WR_OS_I64;
   for (int j = 0; j < ni; j++) {
     o->out_types[j] = s->input_types[j];
     wk[j] = (uint8_t)wr_over_slot_of(s->input_types[j]);
@@ -346,7 +350,7 @@ static bool build(wr_over *o, const wr_over_spec *s) {
     o->out_types[ni + c] = s->calls[c].result_type;
     wk[ni + c] = (uint8_t)wr_over_slot_of(s->calls[c].result_type);
   }
-  bool ok = wr_over_layout_init(&o->wl, o->out_ncol, wk);
+  bool ok = wr_over_layout_init(&o->wl, o->out_ncol + 1, wk);
   free(wk);
   o->part_size = sizeof(wr_opart) + sizeof(wr_oacc) * (size_t)s->ncalls;
   o->gt = wr_gtab_new(nk, o->key_types, sizeof(wr_opart *), 64);
@@ -373,13 +377,13 @@ wr_op *wr_over_new(wr_qctx *ctx, const wr_over_spec *spec, wr_err *err) {
 
 /* ---- partitions --------------------------------------------------------- */
 
-static inline wr_opart **part_slot(const wr_over *o, uint32_t gid) {
+wr_opart **wr_over_part_slot(const wr_over *o, uint32_t gid) {
   return (wr_opart **)wr_gtab_state(o->gt, gid);
 }
 
 /* The partition of group gid, created on first use; NULL on OOM. */
-static wr_opart *part_get(wr_over *o, uint32_t gid) {
-  wr_opart **slot = part_slot(o, gid);
+wr_opart *wr_over_part_get(wr_over *o, uint32_t gid) {
+  wr_opart **slot = wr_over_part_slot(o, gid);
   if (!*slot && (*slot = wr_over_part_new(o))) (*slot)->gid = gid;
   return *slot;
 }
@@ -392,7 +396,7 @@ static void lru_unlink(wr_over *o, wr_opart *p) {
   p->in_lru = false;
 }
 
-static void lru_append(wr_over *o, wr_opart *p) {
+void wr_over_lru_append(wr_over *o, wr_opart *p) {
   p->prev = o->lru_tail;
   p->next = NULL;
   if (o->lru_tail) o->lru_tail->next = p; else o->lru_head = p;
@@ -400,14 +404,42 @@ static void lru_append(wr_over *o, wr_opart *p) {
   p->in_lru = true;
 }
 
-/* Frees p if nothing refers to it and it holds nothing worth keeping. */
-static void part_maybe_free(wr_over *o, wr_opart *p) {
-  if (!o->freeable || p->frame.front != p->frame.end ||
-      p->wait.front != p->wait.end || p->in_lru || p->in_wheap)
-    return;
-  wr_gtab_remove(o->gt, p->gid);
-  wr_over_part_free(o, p);
-  o->nfreed++;
+/* Whether p holds nothing worth keeping and nothing refers to it. */
+static bool part_empty(const wr_over *o, const wr_opart *p) {
+  return o->freeable && p->frame.front == p->frame.end && p->wait.front == p->wait.end &&
+         !p->in_lru && !p->in_wheap;
+}
+
+/* Empty partitions are listed and freed in bulk once they are twice as
+ * many as the others (idle_purge): a key that comes back soon finds its
+ * partition still there, memory stays within a small factor of the live
+ * partitions' needs, and the table's removals (each costing a pass over
+ * its first-seen order before the next insertion) come in batches. A
+ * listed partition that gets rows again leaves the list (idle_unlist). */
+void wr_over_part_retire(wr_over *o, wr_opart *p) {
+  if (p->in_idle || !part_empty(o, p)) return;
+  if (!grow(&o->idle, &o->idlecap, o->nidle + 1, sizeof *o->idle)) return;
+  p->in_idle = true;
+  p->idle_at = o->nidle;
+  o->idle[o->nidle++] = p;
+}
+
+static void idle_unlist(wr_over *o, wr_opart *p) {
+  wr_opart *last = o->idle[--o->nidle];
+  o->idle[p->idle_at] = last;
+  last->idle_at = p->idle_at;
+  p->in_idle = false;
+}
+
+static void idle_purge(wr_over *o) {
+  if ((uint32_t)o->nidle <= 256 + 2 * (o->gt->live - (uint32_t)o->nidle)) return;
+  for (int j = 0; j < o->nidle; j++) {
+    wr_opart *p = o->idle[j];
+    wr_gtab_remove(o->gt, p->gid);
+    wr_over_part_recycle(o, p);
+    o->nfreed++;
+  }
+  o->nidle = 0;
 }
 
 /* Rebuilds the partition table from its live groups once freed
@@ -425,7 +457,7 @@ static void table_compact(wr_over *o) {
     return;
   }
   for (uint32_t j = 0; j < n; j++) {
-    wr_opart *p = *part_slot(o, order[j]);
+    wr_opart *p = *wr_over_part_slot(o, order[j]);
     *(wr_opart **)wr_gtab_state(ng, gids[j]) = p;
     p->gid = gids[j];
   }
@@ -435,14 +467,18 @@ static void table_compact(wr_over *o) {
   o->nfreed = 0;
 }
 
-/* Waiting-row heap (LEAD): partitions by wkey, the time of their oldest
- * waiting row when last looked at. */
+/* Waiting-row heap (LEAD): partitions by (wkey, wseq), the (time,
+ * arrival) of their oldest waiting row when last looked at. */
+static inline bool wbefore(const wr_opart *a, const wr_opart *b) {
+  return a->wkey < b->wkey || (a->wkey == b->wkey && a->wseq < b->wseq);
+}
+
 static void wheap_down(wr_over *o, int i) {
   wr_opart **h = o->wheap;
   for (;;) {
     int l = 2 * i + 1, m = i;
-    if (l < o->nwheap && h[l]->wkey < h[m]->wkey) m = l;
-    if (l + 1 < o->nwheap && h[l + 1]->wkey < h[m]->wkey) m = l + 1;
+    if (l < o->nwheap && wbefore(h[l], h[m])) m = l;
+    if (l + 1 < o->nwheap && wbefore(h[l + 1], h[m])) m = l + 1;
     if (m == i) return;
     wr_opart *t = h[i];
     h[i] = h[m];
@@ -451,12 +487,12 @@ static void wheap_down(wr_over *o, int i) {
   }
 }
 
-static bool wheap_push(wr_over *o, wr_opart *p) {
+bool wr_over_wheap_push(wr_over *o, wr_opart *p) {
   if (!grow(&o->wheap, &o->wheapcap, o->nwheap + 1, sizeof *o->wheap)) return false;
-  p->wkey = wr_over_wait_time(o, p);
+  wr_over_wait_key(o, p, &p->wkey, &p->wseq);
   p->in_wheap = true;
   int i = o->nwheap++;
-  while (i > 0 && o->wheap[(i - 1) / 2]->wkey > p->wkey) {
+  while (i > 0 && wbefore(p, o->wheap[(i - 1) / 2])) {
     o->wheap[i] = o->wheap[(i - 1) / 2];
     i = (i - 1) / 2;
   }
@@ -465,7 +501,8 @@ static bool wheap_push(wr_over *o, wr_opart *p) {
 }
 
 /* Time of the oldest waiting row of any partition (INT64_MAX if none),
- * correcting stale heap entries on the way. */
+ * whose partition is then on top of the heap; stale entries are corrected
+ * on the way (keys only grow). */
 static int64_t wheap_min(wr_over *o) {
   while (o->nwheap) {
     wr_opart *p = o->wheap[0];
@@ -473,12 +510,15 @@ static int64_t wheap_min(wr_over *o) {
       o->wheap[0] = o->wheap[--o->nwheap];
       wheap_down(o, 0);
       p->in_wheap = false;
-      part_maybe_free(o, p);
+      wr_over_part_retire(o, p);
       continue;
     }
-    int64_t t = wr_over_wait_time(o, p);
-    if (t == p->wkey) return t;
+    int64_t t;
+    uint64_t seq;
+    wr_over_wait_key(o, p, &t, &seq);
+    if (t == p->wkey && seq == p->wseq) return t;
     p->wkey = t;
+    p->wseq = seq;
     wheap_down(o, 0);
   }
   return INT64_MAX;
@@ -486,7 +526,7 @@ static int64_t wheap_min(wr_over *o) {
 
 /* ---- runs --------------------------------------------------------------- */
 
-static void run_free(wr_orun *r) {
+void wr_over_run_free(wr_orun *r) {
   if (!r) return;
   wr_batch_free(r->b);
   free(r->seq);
@@ -494,14 +534,14 @@ static void run_free(wr_orun *r) {
 }
 
 /* A run of m rows; arrays allocated, contents filled by the caller. */
-static wr_orun *run_alloc(const wr_over *o, int m) {
+wr_orun *wr_over_run_alloc(const wr_over *o, int m) {
   wr_orun *r = calloc(1, sizeof *r);
   if (!r) return NULL;
   size_t n = (size_t)m;
   r->seq = malloc(n * (sizeof *r->seq + sizeof *r->perm));
   r->b = wr_batch_new(o->ninput, o->input_types, m);
   if (!r->seq || !r->b) {
-    run_free(r);
+    wr_over_run_free(r);
     return NULL;
   }
   r->perm = (int *)(r->seq + n);
@@ -621,10 +661,10 @@ static bool runs_push(wr_over *o, wr_orun *r) {
 
 /* Numbers the rows of a filled run (or gives them the saved numbers
  * seqs), sorts it and queues it. The run is freed on failure. */
-static weir_status run_queue(wr_over *o, wr_orun *r, const uint64_t *seqs, wr_err *err) {
+weir_status wr_over_run_queue(wr_over *o, wr_orun *r, const uint64_t *seqs, wr_err *err) {
   for (int k = 0; k < r->n; k++) r->seq[k] = seqs ? seqs[k] : o->seq++;
   if (!run_sort(o, r) || !runs_push(o, r)) {
-    run_free(r);
+    wr_over_run_free(r);
     return wr_err_nomem(err);
   }
   o->npending += (uint64_t)r->n;
@@ -691,12 +731,12 @@ static weir_status over_batch(wr_op *op, int port, wr_batch *b, wr_err *err) {
     o->sel[m++] = i;
   }
   if (!m) return WEIR_OK;
-  wr_orun *r = run_alloc(o, m);
+  wr_orun *r = wr_over_run_alloc(o, m);
   if (!r || wr_batch_gather(r->b, b, o->sel, m) != WEIR_OK || !run_own_text(r)) {
-    run_free(r);
+    wr_over_run_free(r);
     return wr_err_nomem(err);
   }
-  return run_queue(o, r, NULL, err);
+  return wr_over_run_queue(o, r, NULL, err);
 }
 
 /* ---- rounds ------------------------------------------------------------- */
@@ -754,9 +794,9 @@ static weir_status out_emit(wr_over *o, int n, wr_err *err) {
   return st;
 }
 
-/* Emits p's completed waiting rows (all of them when `all`). */
-static weir_status wait_flush(wr_over *o, wr_opart *p, bool all, wr_err *err) {
-  while (wr_over_wait_ready(o, p, all)) {
+/* Emits p's completed waiting rows. */
+static weir_status wait_flush(wr_over *o, wr_opart *p, wr_err *err) {
+  while (wr_over_wait_ready(o, p)) {
     if (o->nout == o->out->cap) {
       weir_status st = out_emit(o, o->nout, err);
       if (st != WEIR_OK) return st;
@@ -768,6 +808,7 @@ static weir_status wait_flush(wr_over *o, wr_opart *p, bool all, wr_err *err) {
 }
 
 static bool touch(wr_over *o, wr_opart *p) {
+  if (p->in_idle) idle_unlist(o, p);
   if (p->round != o->round) {
     if (!grow(&o->touched, &o->touchcap, o->ntouched + 1, sizeof *o->touched)) return false;
     p->round = o->round;
@@ -807,7 +848,7 @@ static bool chunk_parts(wr_over *o, int m) {
   cb->n = 0;
   if (st != WEIR_OK) return false;
   for (int k = 0; k < m; k++)
-    if (!(o->ent[k].part = part_get(o, o->gids[k]))) return false;
+    if (!(o->ent[k].part = wr_over_part_get(o, o->gids[k]))) return false;
   return true;
 }
 
@@ -832,7 +873,7 @@ static weir_status chunk_run(wr_over *o, int m, wr_err *err) {
       wr_opart *p = o->ent[k].part;
       if (!touch(o, p)) return wr_err_nomem(err);
       st = wr_over_add(o, &o->ent[k], k, err);
-      if (st == WEIR_OK && lead && !p->in_wheap && !wheap_push(o, p)) st = wr_err_nomem(err);
+      if (st == WEIR_OK && lead && !p->in_wheap && !wr_over_wheap_push(o, p)) st = wr_err_nomem(err);
     }
     if (o->frame == WR_FRAME_RANGE && o->frame_fns)
       for (int k = a; k < z && st == WEIR_OK; k++) st = wr_over_frame_out(o, &o->ent[k], k, err);
@@ -841,12 +882,12 @@ static weir_status chunk_run(wr_over *o, int m, wr_err *err) {
   if (st != WEIR_OK) return st;
   if (lead) {
     for (int j = 0; j < o->nctouched && st == WEIR_OK; j++)
-      st = wait_flush(o, o->ctouched[j], false, err);
+      st = wait_flush(o, o->ctouched[j], err);
     if (st == WEIR_OK) st = out_emit(o, o->nout, err);
   } else {
     st = out_emit(o, m, err);
   }
-  for (int j = 0; j < o->ndead; j++) run_free(o->dead[j]);
+  for (int j = 0; j < o->ndead; j++) wr_over_run_free(o->dead[j]);
   o->ndead = 0;
   return st;
 }
@@ -907,32 +948,35 @@ static void round_cleanup(wr_over *o, int64_t wm) {
       lru_unlink(o, p);
       if (p->frame.front != p->frame.end) {
         p->last_wm = wm;
-        lru_append(o, p);
+        wr_over_lru_append(o, p);
       }
     }
-    part_maybe_free(o, p);
+    wr_over_part_retire(o, p);
   }
   o->ntouched = 0;
   while (o->lru_head && sat_add(o->lru_head->last_wm, o->preceding) <= wm) {
     wr_opart *p = o->lru_head;
     lru_unlink(o, p);
     wr_over_trim(o, p, wm);
-    part_maybe_free(o, p);
+    wr_over_part_retire(o, p);
   }
+  idle_purge(o);
   table_compact(o);
 }
 
 /* Frees every partition and buffered row (END, restore, destroy). */
-static void state_clear(wr_over *o) {
+void wr_over_clear(wr_over *o) {
   if (o->gt) {
     uint32_t n;
     const uint32_t *order = wr_gtab_order(o->gt, &n);
-    for (uint32_t j = 0; j < n; j++) wr_over_part_free(o, *part_slot(o, order[j]));
+    for (uint32_t j = 0; j < n; j++) wr_over_part_free(o, *wr_over_part_slot(o, order[j]));
     wr_gtab_clear(o->gt);
   }
-  for (int j = 0; j < o->nruns; j++) run_free(o->runs[j]);
-  for (int j = 0; j < o->ndead; j++) run_free(o->dead[j]);
+  for (int j = 0; j < o->nruns; j++) wr_over_run_free(o->runs[j]);
+  for (int j = 0; j < o->ndead; j++) wr_over_run_free(o->dead[j]);
+  for (int j = 0; j < o->npool; j++) wr_over_part_free(o, o->pool[j]);
   o->nruns = o->ndead = o->nwheap = o->ntouched = o->nctouched = o->nout = 0;
+  o->nidle = o->npool = 0;
   o->lru_head = o->lru_tail = NULL;
   o->npending = o->nframe = o->nwait = 0;
   o->nfreed = 0;
@@ -950,15 +994,15 @@ static weir_status over_wm(wr_op *op, int port, int64_t wm, wr_err *err) {
   weir_status st = round_run(o, wm, end, err);
   if (st != WEIR_OK) return st;
   if (end) {
-    if (o->klead > 0) {
-      uint32_t n;
-      const uint32_t *order = wr_gtab_order(o->gt, &n);
-      for (uint32_t j = 0; j < n && st == WEIR_OK; j++)
-        st = wait_flush(o, *part_slot(o, order[j]), true, err);
-      if (st == WEIR_OK) st = out_emit(o, o->nout, err);
-      if (st != WEIR_OK) return st;
+    /* Rows still waiting for LEAD rows, in (time, arrival) order. */
+    while (st == WEIR_OK && wheap_min(o) != INT64_MAX) {
+      if (o->nout == o->out->cap) st = out_emit(o, o->nout, err);
+      if (st == WEIR_OK && wr_over_wait_emit(o, o->wheap[0], o->out, o->nout++) != WEIR_OK)
+        st = wr_err_nomem(err);
     }
-    state_clear(o);
+    if (st == WEIR_OK) st = out_emit(o, o->nout, err);
+    if (st != WEIR_OK) return st;
+    wr_over_clear(o);
     o->wm_out = WR_WM_END;
     return wr_op_emit_wm(op, WR_WM_END, err);
   }
@@ -980,7 +1024,7 @@ static uint64_t over_state_size(const wr_op *op) {
 
 static void over_destroy(wr_op *op) {
   wr_over *o = (wr_over *)op;
-  state_clear(o);
+  wr_over_clear(o);
   wr_gtab_free(o->gt);
   wr_batch_free(o->out);
   wr_batch_free(o->inb);
@@ -999,6 +1043,8 @@ static void over_destroy(wr_op *op) {
   free(o->out_types);
   free(o->source);
   free(o->wheap);
+  free(o->idle);
+  free(o->pool);
   free(o->runs);
   free(o->ent);
   free(o->dead);
@@ -1009,217 +1055,4 @@ static void over_destroy(wr_op *op) {
   free(o->sel);
   free(o->cnt);
   free(o);
-}
-
-/* ---- images ------------------------------------------------------------- */
-
-/*
- * Image layout (little-endian, buf.h):
- *   u32 magic "OWVR", u32 version, fingerprint (below)
- *   u64 watermark received, u64 watermark forwarded, u64 arrival numbers
- *   u32 partitions, then per partition in first-seen order: its key
- *       tuple (grouptable.h), u8 listed for expiry, u64 its last round's
- *       watermark, and its state (over_frame.c)
- *   u32 runs, then per run: u32 rows left, then per row in order: u64
- *       arrival number and each input column (u8 null, then u64 for
- *       integers and DOUBLE bits, u32 length + bytes for TEXT)
- * Restore checks the fingerprint, discards the operator's state, inserts
- * the keys in saved order (same first-seen order, hence the same output
- * order), rebuilds the expiry list in watermark order and the heaps.
- */
-
-static void put_fingerprint(const wr_over *o, wr_buf *out) {
-  wr_buf_put_u32(out, (uint32_t)o->ninput);
-  for (int j = 0; j < o->ninput; j++) wr_buf_put_u32(out, (uint32_t)o->input_types[j]);
-  wr_buf_put_u32(out, (uint32_t)o->nkeys);
-  for (int k = 0; k < o->nkeys; k++) wr_buf_put_u32(out, (uint32_t)o->keys[k]);
-  wr_buf_put_u32(out, (uint32_t)o->time_col);
-  wr_buf_put_u32(out, (uint32_t)o->frame);
-  wr_buf_put_u64(out, (uint64_t)o->preceding);
-  wr_buf_put_u32(out, (uint32_t)o->ncalls);
-  for (int c = 0; c < o->ncalls; c++) {
-    const wr_ocall *C = &o->calls[c];
-    wr_buf_put_u32(out, (uint32_t)C->fn);
-    wr_buf_put_u32(out, (uint32_t)C->agg);
-    wr_buf_put_u32(out, (uint32_t)C->arg);
-    wr_buf_put_u32(out, (uint32_t)C->type);
-    wr_buf_put_u64(out, (uint64_t)C->offset);
-  }
-}
-
-static void put_value(wr_buf *out, const wr_batch *b, int c, int r) {
-  const wr_vec *v = &b->cols[c];
-  char isnull = (char)(v->nulls && v->nulls[r]);
-  wr_buf_putc(out, isnull);
-  if (isnull) return;
-  switch (v->type) {
-    case WEIR_BOOLEAN: wr_buf_put_u64(out, WR_VEC_BOOL(v)[r]); break;
-    case WEIR_INT: wr_buf_put_u64(out, (uint64_t)(int64_t)WR_VEC_I32(v)[r]); break;
-    case WEIR_TEXT:
-      wr_buf_put_u32(out, WR_VEC_STR(v)[r].n);
-      wr_buf_put(out, WR_VEC_STR(v)[r].p, WR_VEC_STR(v)[r].n);
-      break;
-    default: wr_buf_put_u64(out, ((const uint64_t *)v->data)[r]); break;
-  }
-}
-
-static bool get_value(wr_rd *in, wr_batch *b, int c, int r) {
-  const uint8_t *isnull = wr_rd_bytes(in, 1);
-  if (!isnull) return false;
-  wr_value v = {.type = b->cols[c].type, .null = *isnull != 0};
-  if (!v.null) {
-    if (v.type == WEIR_TEXT) {
-      v.v.s.n = wr_rd_u32(in);
-      v.v.s.p = wr_rd_bytes(in, v.v.s.n);
-    } else {
-      uint64_t x = wr_rd_u64(in);
-      if (v.type == WEIR_DOUBLE)
-        memcpy(&v.v.d, &x, sizeof x);
-      else if (v.type == WEIR_BOOLEAN)
-        v.v.b = x != 0;
-      else
-        v.v.i = (int64_t)x;
-    }
-  }
-  return !in->bad && wr_batch_set(b, c, r, &v) == WEIR_OK;
-}
-
-static weir_status over_snapshot(wr_op *op, wr_buf *out, wr_err *err) {
-  wr_over *o = (wr_over *)op;
-  wr_buf_put_u32(out, MAGIC);
-  wr_buf_put_u32(out, VERSION);
-  put_fingerprint(o, out);
-  wr_buf_put_u64(out, (uint64_t)o->wm_in);
-  wr_buf_put_u64(out, (uint64_t)o->wm_out);
-  wr_buf_put_u64(out, o->seq);
-  uint32_t n;
-  const uint32_t *order = wr_gtab_order(o->gt, &n);
-  wr_buf_put_u32(out, n);
-  for (uint32_t j = 0; j < n; j++) {
-    const wr_opart *p = *part_slot(o, order[j]);
-    wr_gtab_key_save(o->gt, order[j], out);
-    wr_buf_putc(out, (char)p->in_lru);
-    wr_buf_put_u64(out, (uint64_t)p->last_wm);
-    wr_over_part_save(o, p, out);
-  }
-  wr_buf_put_u32(out, (uint32_t)o->nruns);
-  for (int j = 0; j < o->nruns; j++) {
-    const wr_orun *r = o->runs[j];
-    wr_buf_put_u32(out, (uint32_t)(r->n - r->cur));
-    for (int k = r->cur; k < r->n; k++) {
-      int row = r->perm[k];
-      wr_buf_put_u64(out, r->seq[row]);
-      for (int c = 0; c < o->ninput; c++) put_value(out, r->b, c, row);
-    }
-  }
-  if (out->oom) return wr_err_nomem(err);
-  return WEIR_OK;
-}
-
-static int by_last_wm(const void *a, const void *b) {
-  const wr_opart *x = *(wr_opart *const *)a, *y = *(wr_opart *const *)b;
-  return (x->last_wm > y->last_wm) - (x->last_wm < y->last_wm);
-}
-
-/* Reads the partitions; lru receives those listed for expiry. */
-static weir_status load_parts(wr_over *o, wr_rd *in, wr_opart ***lru, uint32_t *nlru,
-                              wr_err *err) {
-  uint32_t n = wr_rd_u32(in);
-  int *ident = malloc(sizeof(int) * (size_t)(o->nkeys ? o->nkeys : 1));
-  wr_batch *kb = wr_batch_new(o->nkeys, o->key_types, 1);
-  *lru = malloc(sizeof **lru * (n ? n : 1));
-  weir_status st = ident && kb && *lru ? WEIR_OK : wr_err_nomem(err);
-  for (int k = 0; k < o->nkeys && ident; k++) ident[k] = k;
-  for (uint32_t j = 0; j < n && st == WEIR_OK; j++) {
-    uint64_t h;
-    uint32_t gid;
-    wr_batch_reset(kb);
-    kb->n = 1;
-    if (!wr_gtab_key_load(in, kb, 0)) {
-      st = wr_err_set(err, WEIR_ERROR, "per-row window image is truncated");
-      break;
-    }
-    wr_gtab_hash(kb, o->nkeys, ident, &h);
-    wr_opart *p;
-    if (wr_gtab_find_or_add(o->gt, kb, ident, &h, NULL, 1, &gid) != WEIR_OK ||
-        !(p = part_get(o, gid))) {
-      st = wr_err_nomem(err);
-      break;
-    }
-    const uint8_t *listed = wr_rd_bytes(in, 1);
-    p->last_wm = (int64_t)wr_rd_u64(in);
-    if (!listed || in->bad || !wr_over_part_load(o, p, in)) {
-      st = in->bad ? wr_err_set(err, WEIR_ERROR, "per-row window image is truncated")
-                   : wr_err_nomem(err);
-      break;
-    }
-    if (*listed) (*lru)[(*nlru)++] = p;
-    if (p->wait.front != p->wait.end && !wheap_push(o, p)) st = wr_err_nomem(err);
-  }
-  free(ident);
-  wr_batch_free(kb);
-  return st;
-}
-
-/* Reads the buffered runs and queues them again. */
-static weir_status load_runs(wr_over *o, wr_rd *in, wr_err *err) {
-  uint32_t nr = wr_rd_u32(in);
-  for (uint32_t j = 0; j < nr; j++) {
-    uint32_t m = wr_rd_u32(in);
-    if (in->bad || m == 0 || m > in->n - in->off)
-      return wr_err_set(err, WEIR_ERROR, "per-row window image is truncated");
-    wr_orun *r = run_alloc(o, (int)m);
-    uint64_t *seqs = malloc(sizeof *seqs * m);
-    if (!r || !seqs) {
-      run_free(r);
-      free(seqs);
-      return wr_err_nomem(err);
-    }
-    bool ok = true;
-    for (uint32_t k = 0; k < m && ok; k++) {
-      seqs[k] = wr_rd_u64(in);
-      for (int c = 0; c < o->ninput && ok; c++) ok = get_value(in, r->b, c, (int)k);
-    }
-    r->b->n = (int)m;
-    weir_status st;
-    if (ok) {
-      st = run_queue(o, r, seqs, err);
-    } else {
-      run_free(r);
-      st = in->bad ? wr_err_set(err, WEIR_ERROR, "per-row window image is truncated")
-                   : wr_err_nomem(err);
-    }
-    free(seqs);
-    if (st != WEIR_OK) return st;
-  }
-  return in->bad ? wr_err_set(err, WEIR_ERROR, "per-row window image is truncated") : WEIR_OK;
-}
-
-static weir_status over_restore(wr_op *op, wr_rd *in, wr_err *err) {
-  wr_over *o = (wr_over *)op;
-  state_clear(o);
-  if (wr_rd_u32(in) != MAGIC || wr_rd_u32(in) != VERSION)
-    return wr_err_set(err, WEIR_ERROR, "not a per-row window image");
-  wr_buf fp;
-  wr_buf_init(&fp);
-  put_fingerprint(o, &fp);
-  const void *theirs = wr_rd_bytes(in, fp.n);
-  bool same = !fp.oom && theirs && memcmp(theirs, fp.p, fp.n) == 0;
-  wr_buf_free(&fp);
-  if (!same)
-    return wr_err_set(err, WEIR_ERROR, "per-row window image was taken from a different plan");
-  o->wm_in = (int64_t)wr_rd_u64(in);
-  o->wm_out = (int64_t)wr_rd_u64(in);
-  o->seq = wr_rd_u64(in);
-  wr_opart **lru = NULL;
-  uint32_t nlru = 0;
-  weir_status st = load_parts(o, in, &lru, &nlru, err);
-  if (st == WEIR_OK) {
-    qsort(lru, nlru, sizeof *lru, by_last_wm);
-    for (uint32_t j = 0; j < nlru; j++) lru_append(o, lru[j]);
-    st = load_runs(o, in, err);
-  }
-  free(lru);
-  if (st != WEIR_OK) state_clear(o);
-  return st;
 }

@@ -37,8 +37,10 @@
  * being added). FIRST_VALUE and NTH_VALUE over an unbounded frame copy
  * their single value into the accumulator instead. With LEAD, every
  * processed row also waits in the wait queue as a whole output row
- * (input columns, then one value per call) until the row klead positions
- * later has filled its LEAD values, or the input ends.
+ * (input columns, one value per call, then its arrival number) until the
+ * row klead positions later has filled its LEAD values, or the input
+ * ends. Freed partitions go to a pool (up to POOL_MAX) with their
+ * buffers, so that keys coming and going do not cost allocations.
  */
 #include <math.h>
 #include <stdlib.h>
@@ -485,7 +487,39 @@ static void acc_result(const wr_over *o, const wr_opart *p, int c, wr_oref *v) {
 
 /* ---- partitions --------------------------------------------------------- */
 
-wr_opart *wr_over_part_new(wr_over *o) { return calloc(1, o->part_size); }
+#define POOL_MAX 4096  /* partitions kept for reuse */
+
+wr_opart *wr_over_part_new(wr_over *o) {
+  if (o->npool) return o->pool[--o->npool];
+  return calloc(1, o->part_size);
+}
+
+/* Empties a queue, keeping its buffers. */
+static void q_empty(wr_rowq *q) {
+  q->front = q->end = 0;
+  q->thead = q->ttail = 0;
+}
+
+void wr_over_part_recycle(wr_over *o, wr_opart *p) {
+  if (o->npool == POOL_MAX ||
+      (!o->pool && !(o->pool = malloc(sizeof *o->pool * POOL_MAX)))) {
+    wr_over_part_free(o, p);
+    return;
+  }
+  wr_rowq frame = p->frame, wait = p->wait;
+  q_empty(&frame);
+  q_empty(&wait);
+  for (int c = 0; c < o->ncalls; c++) {
+    wr_oacc *a = &p->acc[c];
+    wr_odq dq = {a->dq.pos, 0, 0, a->dq.cap};
+    wr_oval v = {.p = a->v.p, .cap = a->v.cap};
+    *a = (wr_oacc){.dq = dq, .v = v};
+  }
+  memset(p, 0, sizeof *p);
+  p->frame = frame;
+  p->wait = wait;
+  o->pool[o->npool++] = p;
+}
 
 void wr_over_part_free(wr_over *o, wr_opart *p) {
   if (!p) return;
@@ -586,6 +620,7 @@ weir_status wr_over_add(wr_over *o, wr_oent *e, int k, wr_err *err) {
     for (int c = 0; c < o->ncalls; c++)
       if (o->calls[c].fn == WR_OVER_LEAD && o->calls[c].offset > 0)
         w[o->wl.nulls + o->ninput + c] = NULL_PENDING;
+    *(uint64_t *)(w + o->wl.off[o->out_ncol]) = e->run->seq[e->row];
   }
   for (int c = 0; c < o->ncalls; c++) {
     const wr_ocall *C = &o->calls[c];
@@ -659,18 +694,20 @@ void wr_over_trim(wr_over *o, wr_opart *p, int64_t wm) {
 
 /* ---- waiting rows (LEAD) ------------------------------------------------ */
 
-bool wr_over_wait_ready(const wr_over *o, const wr_opart *p, bool all) {
-  return p->wait.front < p->wait.end && (all || p->nproc - p->wait.front > o->klead);
+bool wr_over_wait_ready(const wr_over *o, const wr_opart *p) {
+  return p->wait.front < p->wait.end && p->nproc - p->wait.front > o->klead;
 }
 
-int64_t wr_over_wait_time(const wr_over *o, const wr_opart *p) {
-  return row_time(q_row(&p->wait, &o->wl, p->wait.front));
+void wr_over_wait_key(const wr_over *o, const wr_opart *p, int64_t *t, uint64_t *seq) {
+  const uint8_t *w = q_row(&p->wait, &o->wl, p->wait.front);
+  *t = row_time(w);
+  *seq = *(const uint64_t *)(w + o->wl.off[o->out_ncol]);
 }
 
 weir_status wr_over_wait_emit(wr_over *o, wr_opart *p, wr_batch *out, int row) {
   const wr_olayout *l = &o->wl;
   const uint8_t *w = q_row(&p->wait, l, p->wait.front);
-  for (int j = 0; j < l->ncol; j++) {
+  for (int j = 0; j < o->out_ncol; j++) {
     wr_oref v;
     if (w[l->nulls + j] == NULL_PENDING)
       v = o->calls[j - o->ninput].dflt;

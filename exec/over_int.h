@@ -2,10 +2,10 @@
  * over_int.h — shared internals of the per-row window operator (OVER):
  *   over.c        the operator: validation, intake of rows into sorted
  *                 runs, the watermark rounds that merge runs into
- *                 (time, arrival) order, output, partition lifetime and
- *                 the state image;
+ *                 (time, arrival) order, output and partition lifetime;
  *   over_frame.c  one partition: its stored rows (row queues), the frame,
- *                 the sliding accumulators and each function's value.
+ *                 the sliding accumulators and each function's value;
+ *   over_state.c  the operator's image (snapshot and restore).
  * See the top of each file for its algorithm.
  */
 #ifndef WR_OVER_INT_H
@@ -90,12 +90,15 @@ typedef struct wr_opart {
   uint32_t gid;       /* its group in the partition table */
   bool in_lru;        /* listed in the idle-expiry list */
   bool in_wheap;      /* listed in the waiting-row heap */
+  bool in_idle;       /* listed as empty, to be freed in bulk */
+  int idle_at;        /* its index in that list */
   uint64_t round;     /* last watermark round that processed its rows */
   uint64_t chunk;     /* last chunk of a round that processed its rows */
   int64_t nproc;      /* rows processed: the next row's position */
   int64_t fstart;     /* position of the frame's first row */
   int64_t last_wm;    /* watermark of the round that last processed it */
-  int64_t wkey;       /* time of its oldest waiting row when put in the heap */
+  int64_t wkey;       /* its key in the waiting-row heap: (time, arrival) */
+  uint64_t wseq;      /* of its oldest waiting row when last looked at */
   struct wr_opart *prev, *next;  /* idle-expiry list, by last_wm */
   wr_rowq frame;      /* processed rows later frames or LAG still read */
   wr_rowq wait;       /* LEAD: processed rows not yet emitted */
@@ -153,7 +156,8 @@ typedef struct wr_over {
   char *source;
   wr_olayout fl;      /* frame rows: the frame columns */
   int *fcols;         /* input column of each frame column */
-  wr_olayout wl;      /* waiting rows: input columns, then one per call */
+  wr_olayout wl;      /* waiting rows: input columns, one per call, then
+                       * the arrival number (I64) */
   int64_t klag;       /* largest LAG offset (rows looked back) */
   int64_t klead;      /* largest LEAD offset; > 0 means rows wait */
   bool frame_fns;     /* some call depends on the frame (AGG, *_VALUE) */
@@ -166,8 +170,14 @@ typedef struct wr_over {
   uint32_t nfreed;    /* partitions freed since gt was built */
   bool text_keys;
   wr_opart *lru_head, *lru_tail;
-  wr_opart **wheap;   /* min-heap by wkey of partitions with waiting rows */
+  wr_opart **wheap;   /* min-heap by (wkey, wseq) of partitions with
+                       * waiting rows */
   int nwheap, wheapcap;
+  wr_opart **idle;    /* empty partitions, freed in bulk */
+  int nidle, idlecap;
+  wr_opart **pool;    /* freed partitions kept for reuse (emptied, with
+                       * their buffers) */
+  int npool;
   /* Buffered input: a min-heap of runs by their next (time, arrival). */
   wr_orun **runs;
   int nruns, runcap;
@@ -189,7 +199,7 @@ typedef struct wr_over {
   weir_type *out_types;
   wr_batch *out;
   int nout;           /* LEAD: rows staged in out */
-  /* Intake scratch. */
+  /* Scratch: accepted rows of a batch, key hashes and groups of a chunk. */
   int scap;
   uint64_t *hash;
   uint32_t *gids;
@@ -202,6 +212,31 @@ typedef struct wr_over {
   int64_t wm_out;     /* watermark forwarded */
 } wr_over;
 
+/* ---- over.c, for over_state.c ------------------------------------------ */
+
+/* The partition pointer stored as group gid's state. */
+wr_opart **wr_over_part_slot(const wr_over *o, uint32_t gid);
+/* The partition of group gid, created on first use; NULL on OOM. */
+wr_opart *wr_over_part_get(wr_over *o, uint32_t gid);
+void wr_over_lru_append(wr_over *o, wr_opart *p);
+/* Lists p for freeing if it is empty (holds nothing worth keeping). */
+void wr_over_part_retire(wr_over *o, wr_opart *p);
+/* Lists p (which has waiting rows) in the waiting-row heap. */
+bool wr_over_wheap_push(wr_over *o, wr_opart *p);
+/* A run of m rows: arrays allocated, rows filled by the caller. */
+wr_orun *wr_over_run_alloc(const wr_over *o, int m);
+void wr_over_run_free(wr_orun *r);
+/* Numbers a filled run's rows (or gives them the saved numbers seqs),
+ * sorts and queues it; the run is freed on failure. */
+weir_status wr_over_run_queue(wr_over *o, wr_orun *r, const uint64_t *seqs, wr_err *err);
+/* Frees every partition and buffered row. */
+void wr_over_clear(wr_over *o);
+
+/* ---- over_state.c ------------------------------------------------------- */
+
+weir_status wr_over_snapshot(wr_op *op, wr_buf *out, wr_err *err);
+weir_status wr_over_restore(wr_op *op, wr_rd *in, wr_err *err);
+
 /* ---- over_frame.c ------------------------------------------------------- */
 
 /* Computes offsets and stride for ncol columns of the given kinds. */
@@ -209,9 +244,13 @@ bool wr_over_layout_init(wr_olayout *l, int ncol, const uint8_t *kinds);
 void wr_over_layout_free(wr_olayout *l);
 wr_oslot wr_over_slot_of(weir_type t);
 
-/* A new partition with empty queues and zero accumulators; NULL on OOM. */
+/* A new partition with empty queues and zero accumulators (from the pool
+ * when it has one); NULL on OOM. */
 wr_opart *wr_over_part_new(wr_over *o);
+/* Frees p and its buffers. */
 void wr_over_part_free(wr_over *o, wr_opart *p);
+/* Frees an empty partition into the pool (or for good when it is full). */
+void wr_over_part_recycle(wr_over *o, wr_opart *p);
 
 /* Processes chunk row k, entry e (the next row of its partition in
  * order): slides the frame to it, stores it, updates the accumulators and
@@ -227,12 +266,13 @@ weir_status wr_over_frame_out(wr_over *o, const wr_oent *e, int k, wr_err *err);
 /* Drops what no future row can need, future rows having time >= wm:
  * rows leaving the frame (retracted) and rows LAG no longer reads. */
 void wr_over_trim(wr_over *o, wr_opart *p, int64_t wm);
-/* LEAD: whether the oldest waiting row is complete (all LEAD rows seen,
- * or `all`), and writes it to out row `row` and pops it. */
-bool wr_over_wait_ready(const wr_over *o, const wr_opart *p, bool all);
+/* LEAD: whether the oldest waiting row is complete (its LEAD rows have
+ * all been processed); writing it to out row `row` (LEAD values not
+ * filled take their default) and popping it. */
+bool wr_over_wait_ready(const wr_over *o, const wr_opart *p);
 weir_status wr_over_wait_emit(wr_over *o, wr_opart *p, wr_batch *out, int row);
-/* Time of the oldest waiting row; the queue must not be empty. */
-int64_t wr_over_wait_time(const wr_over *o, const wr_opart *p);
+/* (time, arrival) of the oldest waiting row; the queue must not be empty. */
+void wr_over_wait_key(const wr_over *o, const wr_opart *p, int64_t *t, uint64_t *seq);
 
 /* Partition image (everything but its keys). */
 void wr_over_part_save(const wr_over *o, const wr_opart *p, wr_buf *out);

@@ -15,32 +15,35 @@
  * Lateness, per row with rw = max(row watermark, operator watermark): a
  * session is closed for the row once rw >= its end + grace (it has fired,
  * or would have if the input had been cut just before the row). The row
- * is late when it falls before the end of a closed session of its key
- * (the latest fired one is remembered per key), or when it joins no open
- * session and its lone window is closed (rw >= t + gap + grace). Late rows
- * are reported and dropped. Closed sessions therefore never change, and
- * results do not depend on how the input was cut into batches.
+ * is late when it falls inside a closed session of its key (the latest
+ * fired one is remembered per key; a row before a closed session is late
+ * by the next rule anyway), or when it joins no open session and its lone
+ * window is closed (rw >= t + gap + grace). Late rows are reported and
+ * dropped. Closed sessions therefore never change, and results do not
+ * depend on how the input was cut into batches.
  *
  * A batch is processed in passes: hash and look up every row's key (one
  * vector pass, grouptable.h); place each row (most rows extend their
  * key's newest session: a few compares); resolve rows placed in sessions
  * that a later row of the batch merged away; fold each aggregate over the
  * batch in one typed loop (aggfn.h). Merged-away records are freed after
- * the batch, keys that got no session (their rows were late) removed.
+ * the batch; keys that got no session (their rows were late) are queued
+ * for removal.
  *
  * Firing: a priority queue of (end + grace, session) entries (a radix
  * heap), one per open session, holding the end known when pushed; ends
  * only grow, so an entry is a lower bound and is refreshed lazily when it
  * comes out too early. A watermark W takes out every session with
- * end + grace <= W, sorts them by end,
- * then by the arrival of their earliest row (deterministic whatever the
- * batch cut), emits them and frees them. A key whose last open session
- * fired keeps its fired bounds until the lone-row rule alone makes rows
- * before them late (W >= fired end - 1 + gap + grace); then it may be
- * removed from the key table (a queue in fired order finds them; removal
- * happens in rounds).
+ * end + grace <= W, sorts them by end, then by the arrival of their
+ * earliest row (deterministic whatever the batch cut), emits them and
+ * frees them. A key whose last open session fired keeps its fired bounds
+ * until the lone-row rule alone makes rows before them late
+ * (W >= fired end - 1 + gap + grace); then it may be removed from the key
+ * table (a queue in fired order finds them; removal happens in rounds).
  * After firing, W - grace is forwarded (WR_WM_END as is); output rows
- * carry the watermark forwarded before them.
+ * carry the watermark forwarded before them. New rows (+I, +U) are never
+ * behind that watermark; a retraction repeats an earlier row, and under
+ * EMIT EVERY a session may have grown since, so its old window can be.
  *
  * Emit modes: FINAL emits one +I per session when it fires. CHANGES and
  * EVERY keep, per session, a shadow of the row last emitted, and a list of

@@ -212,7 +212,10 @@ static weir_status load_keys(wr_session *s, loader *L, wr_batch *kb, wr_err *err
   uint32_t nk = wr_rd_u32(in);
   for (uint32_t j = 0; j < nk && !in->bad; j++) {
     wr_batch_reset(kb);
-    if (!wr_gtab_key_load(in, kb, 0)) break;
+    if (!wr_gtab_key_load(in, kb, 0)) {
+      L->nomem = !in->bad;
+      break;
+    }
     kb->n = 1;
     uint64_t h;
     uint32_t gid;
@@ -271,6 +274,9 @@ weir_status wr_session_restore(wr_op *op, wr_rd *in, wr_err *err) {
   if (st != WEIR_OK) {
     /* Leave an empty operator rather than a half-built one. */
     wr_sess_reset(s);
+    s->wm = s->wm_out = WR_WM_NONE;
+    s->tick = INT64_MIN;
+    s->arrivals = 0;
     return st;
   }
   s->footprint_base = wr_sess_footprint(s);

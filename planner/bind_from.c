@@ -13,7 +13,7 @@
  * window_end and window_time to t's columns: TUMBLE computes them per row
  * (a Project), the others append placeholders. bind_select.c turns a
  * GROUP BY on window_start and window_end into a windowed aggregation.
- * Joins are refused as not supported yet.
+ * Joins are bound by bind_join.c.
  */
 #include <stdio.h>
 #include <string.h>
@@ -297,7 +297,7 @@ weir_status wr_bind_from(wr_pctx *pc, const ast_from *f, wr_from *out) {
         if (wr_str_ieq(f->name, TVFS[i].name)) return bind_window_tvf(pc, f, &TVFS[i], out);
       return wr_perr(pc, WEIR_ESEMANTIC, f->off, "unknown table function: %.*s", (int)f->name.n,
                      f->name.p);
-    case AST_FROM_JOIN: return wr_unsupported(pc, f->off, "JOIN");
+    case AST_FROM_JOIN: return wr_bind_join(pc, f, out);
   }
   return wr_perr(pc, WEIR_ERROR, f->off, "unknown FROM kind %d", (int)f->kind);
 }

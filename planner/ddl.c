@@ -82,8 +82,8 @@ static const char *const opt_names[NOPT] = {
     "bid_proportion", "hot_auction_ratio", "hot_seller_ratio", "hot_bidder_ratio"};
 
 /* connector 'nexmark': kind person|auction|bid (required); events, rate,
- * seed, proportions and ratios are decimal integers (events and seed from
- * 0, the others from 1; proportions and ratios of at most 9 digits). */
+ * seed, proportions and ratios are decimal integers (seed from 0, the
+ * others from 1; proportions and ratios of at most 9 digits). */
 static weir_status check_nexmark(wr_pctx *pc, const ast_option *const *given, char *const *val,
                                  int32_t coff) {
   const char *k = val[OPT_KIND];
@@ -97,7 +97,7 @@ static weir_status check_nexmark(wr_pctx *pc, const ast_option *const *given, ch
     const char *v = val[i];
     if (!v) continue;
     size_t n = strspn(v, "0123456789");
-    bool from0 = i == OPT_EVENTS || i == OPT_SEED;
+    bool from0 = i == OPT_SEED;
     if (n == 0 || v[n] || n > (i >= OPT_PERSON_PROPORTION ? 9u : 18u) ||
         (!from0 && strspn(v, "0") == n))
       return wr_perr(pc, WEIR_ESEMANTIC, given[i]->off, "option '%s' must be an integer %s, not '%s'",

@@ -60,6 +60,13 @@ static void print_pnode(wr_buf *out, const wr_pnode *n) {
       break;
     case WR_PHASHAGG: print_hashagg(out, n); break;
     case WR_PUNION: wr_buf_printf(out, "Union [%d inputs]", n->nins); break;
+    case WR_PJOIN:
+      wr_buf_printf(out, "%s [%d keys]", n->join->interval ? "IntervalJoin" : "Join",
+                    n->join->nkeys);
+      break;
+    case WR_PLOOKUP:
+      wr_buf_printf(out, "LookupJoin [%s, %d keys]", n->join->table->name, n->join->nkeys);
+      break;
     case WR_POVER: wr_buf_printf(out, "OverWindow [%d functions]", n->ow->ncalls); break;
     case WR_PTOPN:
       wr_buf_printf(out, "TopN [%lld%s]", (long long)n->ow->n,

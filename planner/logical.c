@@ -170,7 +170,8 @@ wr_lnode *wr_ltopn_new(wr_pctx *pc, wr_lnode *in, wr_lwindow *ow) {
 }
 
 bool wr_lnode_barrier(const wr_lnode *n) {
-  return n->kind == WR_LUNION || n->kind == WR_LOVER || n->kind == WR_LTOPN;
+  return n->kind == WR_LUNION || n->kind == WR_LOVER || n->kind == WR_LTOPN ||
+         n->kind == WR_LJOIN;
 }
 
 static void print_window(wr_buf *out, const wr_lnode *n) {
@@ -195,6 +196,32 @@ static void print_window(wr_buf *out, const wr_lnode *n) {
   }
   if (n->kind == WR_LTOPN && w->window_end_col >= 0) wr_buf_puts(out, "; per window");
   wr_buf_putc(out, ']');
+}
+
+static void print_join(wr_buf *out, const wr_lnode *n) {
+  static const char *const types[] = {"INNER", "LEFT", "RIGHT", "FULL"};
+  const wr_ljoin *j = n->join;
+  int nl = n->ins[0]->ncol;
+  wr_buf_printf(out, "%s %s JOIN [", j->table ? "Lookup" : j->interval ? "Interval" : "Regular",
+                types[j->type]);
+  for (int i = 0; i < j->nkeys; i++)
+    wr_buf_printf(out, "%s%s = %s", i ? " AND " : "", n->names[j->lkeys[i]],
+                  n->names[nl + j->rkeys[i]]);
+  if (j->interval) {
+    wr_buf_printf(out, "%s%s - %s in [", j->nkeys ? "; " : "", n->names[nl + j->rtime],
+                  n->names[j->ltime]);
+    wr_duration_print(out, j->lower < 0 ? -j->lower : j->lower);
+    wr_buf_puts(out, j->lower < 0 ? " before, " : " after, ");
+    wr_duration_print(out, j->upper < 0 ? -j->upper : j->upper);
+    wr_buf_puts(out, j->upper < 0 ? " before]" : " after]");
+  }
+  if (j->residual) {
+    wr_buf_puts(out, "; ");
+    wr_expr_print(out, j->residual, n->names);
+  }
+  wr_buf_putc(out, ']');
+  if (j->table) wr_buf_printf(out, " table=%s", j->table->name);
+  if (!j->table && !j->interval) wr_buf_puts(out, " state=unbounded");
 }
 
 const char *wr_expr_text(wr_pctx *pc, const wr_expr *e, const wr_lnode *in) {
@@ -314,6 +341,7 @@ void wr_lnode_print(wr_buf *out, const wr_lnode *n, int indent) {
     case WR_LUNION: wr_buf_puts(out, "Union ALL"); break;
     case WR_LOVER:
     case WR_LTOPN: print_window(out, n); break;
+    case WR_LJOIN: print_join(out, n); break;
   }
   wr_buf_putc(out, '\n');
   if (n->in) wr_lnode_print(out, n->in, indent + 1);

@@ -146,6 +146,27 @@ static int build_union(wr_pctx *pc, wr_plan *p, const wr_lnode *u);
 
 /* Window functions run in event-time order; ROW_NUMBER ordered otherwise
  * runs only as a top-N (a rank filter above it). */
+static int build_node(wr_pctx *pc, wr_plan *p, const wr_lnode *n);
+
+/* Two inputs (a join of streams) or one (a lookup join of a table). */
+static int build_join(wr_pctx *pc, wr_plan *p, const wr_lnode *n) {
+  int *ins = wr_palloc(pc, 2 * sizeof *ins);
+  if (!ins) return -1;
+  for (int i = 0; i < n->nins; i++)
+    if ((ins[i] = build_node(pc, p, n->ins[i])) < 0) return -1;
+  int x = pn_add(pc, p, n->join->table ? WR_PLOOKUP : WR_PJOIN, ins[0]);
+  if (x < 0) return -1;
+  wr_pnode *j = &p->pn[x];
+  j->nins = n->nins;
+  j->ins = ins;
+  j->join = n->join;
+  j->nleft = n->ins[0]->ncol;
+  j->nout = n->ncol;
+  j->out_names = n->names;
+  j->out_types = n->types;
+  return x;
+}
+
 static weir_status check_window(wr_pctx *pc, const wr_lnode *n) {
   const wr_lwindow *w = n->ow;
   bool by_time = w->norder == 1 && w->order[0].col == n->in->rowtime;
@@ -172,6 +193,7 @@ static weir_status check_window(wr_pctx *pc, const wr_lnode *n) {
  * last one, or -1 with pc->err set. */
 static int build_node(wr_pctx *pc, wr_plan *p, const wr_lnode *n) {
   if (n->kind == WR_LUNION) return build_union(pc, p, n);
+  if (n->kind == WR_LJOIN) return build_join(pc, p, n);
   int in = -1;
   if (n->in && (in = build_node(pc, p, n->in)) < 0) return -1;
   int x;
@@ -215,7 +237,8 @@ static int build_node(wr_pctx *pc, wr_plan *p, const wr_lnode *n) {
       p->pn[x].out_types = n->types;
       p->pn[x].changelog = n->changelog;
       return x;
-    case WR_LUNION: break;
+    case WR_LUNION:
+    case WR_LJOIN: break;
   }
   wr_perr(pc, WEIR_ERROR, 0, "unknown logical node %d", (int)n->kind);
   return -1;
@@ -324,6 +347,54 @@ oom:
   return NULL;
 }
 
+static const char *scan_name(const wr_plan *p, int pn) {
+  while (p->pn[pn].nins) pn = p->pn[pn].ins[0];
+  for (int i = 0; i < p->nscans; i++)
+    if (p->scan_pn[i] == pn) return p->scans[i].rel->name;
+  return "";
+}
+
+static wr_op *make_join_op(const wr_plan *p, const wr_pnode *n, wr_qctx *ctx, wr_err *err) {
+  const wr_ljoin *j = n->join;
+  weir_type *types = qdup(ctx, n->out_types, (size_t)n->nout * sizeof *types);
+  int *lk = qdup(ctx, j->lkeys, (size_t)j->nkeys * sizeof *lk);
+  int *rk = qdup(ctx, j->rkeys, (size_t)j->nkeys * sizeof *rk);
+  if (!types || !lk || !rk) goto oom;
+  wr_prog *residual = NULL;
+  if (j->residual &&
+      !(residual = wr_prog_compile(j->residual, n->nout, types, ctx, &ctx->arena, err)))
+    return NULL;
+  if (n->kind == WR_PLOOKUP) {
+    int nt = n->nout - n->nleft;
+    int *cols = wr_arena_alloc(&ctx->arena, (size_t)(nt + 1) * sizeof *cols);
+    if (!cols) goto oom;
+    for (int i = 0; i < nt; i++) cols[i] = i;
+    wr_lookup_spec spec = {.ninput = n->nleft, .input_types = types, .nkeys = j->nkeys,
+                           .keys = lk, .table_keys = rk, .nout = nt, .table_cols = cols,
+                           .out_types = types + n->nleft, .left = j->type == WR_JOIN_LEFT,
+                           .residual = residual, .cache_rows = j->cache_rows,
+                           .source = scan_name(p, n->ins[0])};
+    if (!ctx->lookup) {
+      wr_err_set(err, WEIR_EMISUSE, "this engine cannot open static table %s", j->table->name);
+      return NULL;
+    }
+    return ctx->lookup(ctx->lookup_ud, j->table->name, &spec, ctx, err);
+  }
+  char *ls = wr_arena_strndup(&ctx->arena, scan_name(p, n->ins[0]), strlen(scan_name(p, n->ins[0])));
+  char *rs = wr_arena_strndup(&ctx->arena, scan_name(p, n->ins[1]), strlen(scan_name(p, n->ins[1])));
+  if (!ls || !rs) goto oom;
+  wr_join_spec spec = {.type = j->type, .nleft = n->nleft, .nright = n->nout - n->nleft,
+                       .left_types = types, .right_types = types + n->nleft, .nkeys = j->nkeys,
+                       .left_keys = lk, .right_keys = rk, .residual = residual,
+                       .left_time = j->interval ? j->ltime : -1,
+                       .right_time = j->interval ? j->rtime : -1, .lower = j->lower,
+                       .upper = j->upper, .left_source = ls, .right_source = rs};
+  return wr_join_new(ctx, &spec, err);
+oom:
+  wr_err_nomem(err);
+  return NULL;
+}
+
 static wr_op *make_op(const wr_plan *p, const wr_pnode *n, wr_qctx *ctx,
                       const weir_callbacks *cb, wr_err *err) {
   weir_type *in_types = qdup(ctx, n->in_types, (size_t)n->nin * sizeof *in_types);
@@ -366,6 +437,8 @@ static wr_op *make_op(const wr_plan *p, const wr_pnode *n, wr_qctx *ctx,
     case WR_PUNION: return wr_union_new(ctx, n->nins, err);
     case WR_POVER:
     case WR_PTOPN: return make_window_op(p, n, in_types, ctx, err);
+    case WR_PJOIN:
+    case WR_PLOOKUP: return make_join_op(p, n, ctx, err);
     case WR_PSINK: {
       wr_sink_spec spec = {
           .ncol = n->nout,

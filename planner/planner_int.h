@@ -75,8 +75,22 @@ typedef enum wr_lkind {
   WR_LAGG,       /* groups by keys (optionally per window) */
   WR_LUNION,     /* UNION ALL of nins inputs with the same column types */
   WR_LOVER,      /* per-row window functions: appends one column per call */
-  WR_LTOPN       /* top-N / deduplication per partition */
+  WR_LTOPN,      /* top-N / deduplication per partition */
+  WR_LJOIN       /* join of two streams, or of a stream with a static table */
 } wr_lkind;
+
+/* A WR_LJOIN node: output = left columns, then right (or table) columns. */
+typedef struct wr_ljoin {
+  wr_join_type type;
+  int nkeys;
+  int *lkeys, *rkeys;    /* equality keys: left column = right (or table) column */
+  bool interval;         /* time-bounded: left.t + lower <= right.t <= left.t + upper */
+  int ltime, rtime;      /* the sides' event-time columns (interval) */
+  int64_t lower, upper;
+  wr_expr *residual;     /* the rest of ON over the output columns, or NULL */
+  const wr_relation *table; /* lookup join: the static table (ins[0] is the stream) */
+  int64_t cache_rows;
+} wr_ljoin;
 
 /* One window function call of a WR_LOVER node; its arguments are columns
  * of the node's input. */
@@ -146,6 +160,8 @@ struct wr_lnode {
   wr_window_spec win;    /* win.time_col is an input column */
   /* WR_LOVER, WR_LTOPN */
   wr_lwindow *ow;
+  /* WR_LJOIN */
+  wr_ljoin *join;
   wr_emit emit;          /* windowed: FINAL, CHANGES or EVERY `every` ms */
   int64_t every;
   bool distinct;         /* made by SELECT DISTINCT */
@@ -174,6 +190,10 @@ wr_lnode *wr_lover_new(wr_pctx *pc, wr_lnode *in, wr_lwindow *ow);
 /* Top-N over in: output = in's columns [+ rank]; a changelog unless
  * per-window or keep-first deduplication. */
 wr_lnode *wr_ltopn_new(wr_pctx *pc, wr_lnode *in, wr_lwindow *ow);
+/* Join of ins[0] and ins[1] (or, with join->table, of ins[0] and a static
+ * table whose columns are appended): schema, changelog and event time
+ * derived from the join kind (bind_join.c). */
+wr_lnode *wr_ljoin_new(wr_pctx *pc, wr_lnode *left, wr_lnode *right, wr_ljoin *j);
 /* Is n a node the rewrites do not look through (several inputs, window
  * functions, top-N)? Its inputs are rewritten as plans of their own. */
 bool wr_lnode_barrier(const wr_lnode *n);
@@ -332,6 +352,9 @@ weir_status wr_bind_from(wr_pctx *pc, const ast_from *f, wr_from *out);
 /* A SELECT with its UNION ALL branches (bind_union.c) / one branch. */
 wr_lnode *wr_bind_select(wr_pctx *pc, const ast_select *sel);
 wr_lnode *wr_bind_select_one(wr_pctx *pc, const ast_select *sel);
+/* FROM a JOIN b ON … (bind_join.c). */
+weir_status wr_bind_join(wr_pctx *pc, const ast_from *f, wr_from *out);
+
 
 /* Window functions (bind_over.c): whether the list has OVER calls; the
  * WR_LOVER nodes computing them over in (appended columns), filling ctx. */
@@ -360,7 +383,8 @@ weir_status wr_check_session_keys(wr_pctx *pc, const ast_select *sel, const wr_f
 wr_lnode *wr_rewrite(wr_pctx *pc, wr_lnode *root);
 
 typedef enum wr_pkind {
-  WR_PWMASSIGN, WR_PFILTER, WR_PPROJECT, WR_PHASHAGG, WR_PUNION, WR_POVER, WR_PTOPN, WR_PSINK
+  WR_PWMASSIGN, WR_PFILTER, WR_PPROJECT, WR_PHASHAGG, WR_PUNION, WR_POVER, WR_PTOPN, WR_PJOIN,
+  WR_PLOOKUP, WR_PSINK
 } wr_pkind;
 
 /* One physical operator; the operators form a tree whose root is the sink,
@@ -394,6 +418,9 @@ typedef struct wr_pnode {
   wr_window_spec win;
   /* OVER, TOPN */
   const wr_lwindow *ow;
+  /* JOIN, LOOKUP */
+  const wr_ljoin *join;
+  int nleft;
   /* SINK */
   bool changelog;
 } wr_pnode;

@@ -69,6 +69,7 @@ static wr_lnode *push_filter(wr_pctx *pc, wr_lnode *f) {
     case WR_LOVER: return wr_topn_rewrite(pc, f);
     case WR_LSCAN:
     case WR_LUNION:
+    case WR_LJOIN:
     case WR_LTOPN: return f;
   }
   return f;
@@ -140,6 +141,7 @@ static wr_lnode *fold_node(wr_pctx *pc, wr_lnode *n) {
   switch (n->kind) {
     case WR_LSCAN:
     case WR_LUNION:
+    case WR_LJOIN:
     case WR_LOVER:
     case WR_LTOPN: break;
     case WR_LFILTER:

@@ -20,6 +20,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "../common/timefmt.h"
 #include "engine_int.h"
 #include "nexmark.h"
 
@@ -68,6 +69,19 @@ static wr_source *open_source(wr_run *r, int i, bool bounded, wr_err *err) {
   return wr_file_source_new(&r->ctx, &spec, err);
 }
 
+/* The lookup hook of the query context: the static table named `table`. */
+static wr_op *run_lookup(void *ud, const char *table, const wr_lookup_spec *spec, wr_qctx *q,
+                         wr_err *err) {
+  (void)q;
+  wr_run *r = ud;
+  const wr_relation *rel = wr_catalog_find(r->eng->cat, table, strlen(table));
+  if (!rel) {
+    wr_err_set(err, WEIR_ESEMANTIC, "static table %s was dropped", table);
+    return NULL;
+  }
+  return wr_engine_lookup_new(r, rel, spec, err);
+}
+
 weir_status wr_run_open(weir_engine *eng, const wr_sqltext *src, const ast_select *sel,
                         const weir_callbacks *cb, bool bounded, wr_run **out, wr_err *err) {
   *out = NULL;
@@ -80,6 +94,8 @@ weir_status wr_run_open(weir_engine *eng, const wr_sqltext *src, const ast_selec
   r->ctx.report = wr_errors_report;
   r->ctx.report_ud = r;
   r->ctx.interrupt = (volatile int *)&r->stop;
+  r->ctx.lookup = run_lookup;
+  r->ctx.lookup_ud = r;
   weir_status rc = wr_plan_select(eng->cat, src, sel, &r->plan, err);
   if (rc != WEIR_OK) {
     wr_run_close(r, NULL);

@@ -180,8 +180,11 @@ void wr_lcache_probe(wr_lcache *c, const wr_batch *b, const int *keys, const uin
   for (int r = 0; r < n; r++) {
     if (r + 2 * PREFETCH_DIST < n) __builtin_prefetch(&slot[hash[r + 2 * PREFETCH_DIST] & mask]);
     if (r + PREFETCH_DIST < n) {
-      const wr_lentry *ahead = slot[hash[r + PREFETCH_DIST] & mask].e;
-      if (ahead) __builtin_prefetch(ahead);
+      const char *ahead = (const char *)slot[hash[r + PREFETCH_DIST] & mask].e;
+      if (ahead) {  /* the header, the keys and their text: two lines */
+        __builtin_prefetch(ahead);
+        __builtin_prefetch(ahead + 64);
+      }
     }
     ent[r] = NULL;
     if (isnull[r]) continue;
@@ -262,7 +265,10 @@ wr_lentry *wr_lcache_insert(wr_lcache *c, uint64_t hash, const wr_batch *b, cons
   size_t nk = (size_t)c->nkeys, nv = (size_t)nrows * (size_t)c->nout;
   wr_value kv[nk ? nk : 1];
   for (size_t k = 0; k < nk; k++) wr_batch_get(b, keys[k], row, &kv[k]);
-  size_t size = sizeof(wr_lentry) + (nk + nv) * sizeof(wr_value) + text_bytes(kv, nk) +
+  /* header, keys, key text (padded), rows, row text: what a probe compares
+   * is at the start of the block */
+  size_t ktext = (text_bytes(kv, nk) + 15) & ~(size_t)15;
+  size_t size = sizeof(wr_lentry) + nk * sizeof(wr_value) + ktext + nv * sizeof(wr_value) +
                 text_bytes(rows, nv);
   wr_lentry *e = malloc(size);
   if (!e) return NULL;
@@ -270,9 +276,10 @@ wr_lentry *wr_lcache_insert(wr_lcache *c, uint64_t hash, const wr_batch *b, cons
   e->epoch = c->epoch;
   e->ref = 1;
   e->nrows = nrows;
-  e->rows = e->keys + nk;
-  char *text = (char *)(e->keys + nk + nv);
+  char *text = (char *)(e->keys + nk);
   copy_values(e->keys, kv, nk, &text);
+  e->rows = (wr_value *)((char *)(e->keys + nk) + ktext);
+  text = (char *)(e->rows + nv);
   copy_values(e->rows, rows, nv, &text);
   uint32_t i = (uint32_t)hash & c->mask;
   while (c->slot[i].e) i = (i + 1) & c->mask;

@@ -36,7 +36,7 @@ typedef struct wr_lentry {
   uint8_t ref;           /* CLOCK reference bit */
   int32_t nrows;         /* table rows with the key (0: none) */
   wr_value *rows;        /* nrows * nout values, row-major, in this block */
-  wr_value keys[];       /* nkeys values; then the rows; then their text */
+  wr_value keys[];       /* nkeys values, their text, then the rows and theirs */
 } wr_lentry;
 
 typedef struct wr_lslot {

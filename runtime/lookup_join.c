@@ -2,16 +2,17 @@
  * lookup_join.c — the lookup join of a stream against a static SQLite
  * table (wr_lookup_join_new, declared in sqlite_table.h).
  *
- * State: the LRU cache (lookup_cache.h) of key -> table rows, two prepared
+ * State: the cache (lookup_cache.h) of key -> table rows, prepared
  * statements on the engine's SQLite connection — the fetch
  *   SELECT <table_cols> FROM "schema"."table" WHERE "k1" = ?1 AND …
- * and `PRAGMA "schema".data_version` — and the data version and table
- * write counter seen last. The cache is not checkpointed state: it can be
- * rebuilt from the table at any time, so the operator has no snapshot.
+ * and `PRAGMA "schema".data_version` (and SAVEPOINT/RELEASE) — and the data
+ * version and weir write counter seen last. The cache is not checkpointed
+ * state: it can be rebuilt from the table at any time, so the operator has
+ * no snapshot.
  *
  * Per input batch:
  *   1. freshness: if the table's database has a new data_version (a commit
- *      by another connection) or weir wrote to the table, empty the cache;
+ *      by another connection) or weir wrote to a table, empty the cache;
  *   2. probe: hash the key columns of the whole batch (one typed loop per
  *      column) and look the batch up in the cache; the keys it misses are
  *      deduplicated in a small per-batch hash table (first row of each);
@@ -57,7 +58,7 @@ typedef struct lookup {
   sqlite3_stmt *version;
   sqlite3_stmt *begin, *end; /* SAVEPOINT / RELEASE around a batch's fetches */
   int64_t data_version;     /* last seen */
-  uint64_t writes;          /* last seen t->writes */
+  uint64_t writes;          /* last seen t->db->writes */
   wr_lcache cache;
   wr_arena scratch;         /* per batch: fetched text */
   int rows_cap;             /* capacity of the per-input-row arrays */
@@ -228,11 +229,15 @@ static weir_status grow_rows(lookup *l, int n, wr_err *err) {
  * pend_* arrays. */
 static void collect_misses(lookup *l, const wr_batch *b) {
   uint32_t pmask = 2 * (uint32_t)l->rows_cap - 1;
-  memset(l->ptab, 0xff, sizeof *l->ptab * 2 * (size_t)l->rows_cap);
+  bool cleared = false;
   l->npending = 0;
   for (int r = 0; r < b->n; r++) {
     l->pidx[r] = -1;
     if (l->ent[r] || l->isnull[r]) continue;
+    if (!cleared) {
+      memset(l->ptab, 0xff, sizeof *l->ptab * 2 * (size_t)l->rows_cap);
+      cleared = true;
+    }
     uint32_t j = (uint32_t)l->hash[r] & pmask;
     int p;
     while ((p = l->ptab[j]) >= 0) {
@@ -440,10 +445,10 @@ static weir_status lj_batch(wr_op *op, int port, wr_batch *b, wr_err *err) {
   int64_t dv;
   weir_status rc = read_version(l, &dv, err);
   if (rc != WEIR_OK) return rc;
-  if (dv != l->data_version || l->t->writes != l->writes) {
+  if (dv != l->data_version || l->t->db->writes != l->writes) {
     wr_lcache_clear(&l->cache);
     l->data_version = dv;
-    l->writes = l->t->writes;
+    l->writes = l->t->db->writes;
   }
   if (grow_rows(l, b->n, err) != WEIR_OK) return err->code;
   wr_arena_reset(&l->scratch);
@@ -575,7 +580,7 @@ wr_op *wr_lookup_join_new(wr_qctx *ctx, wr_sqltable *t, const wr_lookup_spec *sp
     wr_buf_free(&sql);
   }
   if (rc == WEIR_OK) rc = read_version(l, &l->data_version, err);
-  l->writes = t->writes;
+  l->writes = t->db->writes;
   if (rc == WEIR_OK) rc = grow_out(l, WR_BATCH_ROWS, err);
   if (rc != WEIR_OK) {
     lj_destroy(&l->op);

@@ -7,7 +7,9 @@
  * n is e*p + min(o, p-1) and the last auction id e*a + (o - p), clamped the
  * same way (ids from 0, plus 1000 when emitted). Auction and person ids are
  * thereby implied by n, and a reader of one kind jumps straight from one
- * event of its kind to the next.
+ * event of its kind to the next. Divisions by t and by the rate (event
+ * time n * 1000 / rate ms) use a floating-point estimate of the quotient
+ * corrected to the exact one, which is cheaper than a division instruction.
  *
  * Randomness. Each event draws from a wyrand sequence seeded with
  * hash(seed, n); draws in a range use the high half of a 64x64-bit product
@@ -57,10 +59,9 @@
 #define HOT_CHANNEL_RATIO 2
 #define URL_MAX 80               /* longest URL is 77 bytes */
 #define CHANNEL_SLOT 96          /* URL, then the channel name */
-#define NAME_MAX 24
+#define FULL_NAME_MAX 24
 #define LIT(s) {s, sizeof(s) - 1}
-#define LOG2_1E6 19.931568569324174 /* log2(10^6) */
-#define LN2 0.6931471805599453
+#define LN_1E6 13.815510557964274 /* ln(10^6) */
 
 static const char *const first_names[] = {"Peter", "Paul",  "Luke",  "John",   "Saul",  "Vicky",
                                           "Kate",  "Julie", "Sarah", "Deiter", "Walter"};
@@ -104,12 +105,11 @@ struct wr_nexmark_gen {
   char *letters;                  /* POOL_SIZE + POOL_PAD letters a-z */
   char *spaced;                   /* same, with a space at P 1/13 */
   wr_str names[NFIRST * NLAST];   /* "First Last", first-major */
-  char name_text[NFIRST * NLAST][NAME_MAX];
+  char name_text[NFIRST * NLAST][FULL_NAME_MAX];
   wr_str hot_urls[NUM_HOT_CHANNELS];
   char hot_url_text[NUM_HOT_CHANNELS][URL_MAX];
   uint8_t channel_len[NUM_CHANNELS][2]; /* URL and name lengths; 0: not made yet */
   char *channel_text;             /* NUM_CHANNELS slots of CHANNEL_SLOT bytes */
-  double exp2_table[256];         /* 2^(j/256) */
 };
 
 /* ---- random draws -------------------------------------------------------- */
@@ -226,18 +226,10 @@ static int64_t random_auction(const wr_nexmark_gen *g, pos p, rng *r) {
   return lo + (int64_t)rbelow(r, (uint64_t)(hi - lo + 1 + WR_NEXMARK_ID_LEAD));
 }
 
-/* round(10^(6u) * 100) for u uniform in [0, 1). 10^(6u) = 2^y with
- * y = 6u log2(10) < 20 is computed as 2^k * 2^(j/256) * e^(t) from a
- * table of 2^(j/256) and a degree-5 polynomial for e^t, t < ln2/256 (error
- * below 1e-18): cheaper than exp() and the same on every libm. */
-static int64_t price(const wr_nexmark_gen *g, rng *r) {
-  double y = (double)(rnext(r) >> 11) * 0x1p-53 * LOG2_1E6;
-  int k = (int)y;
-  double f = (y - k) * 256;
-  int j = (int)f;
-  double t = (f - j) * (LN2 / 256);
-  double e = 1 + t * (1 + t * (1.0 / 2 + t * (1.0 / 6 + t * (1.0 / 24 + t * (1.0 / 120)))));
-  return (int64_t)(g->exp2_table[j] * e * (double)(UINT64_C(1) << k) * 100.0 + 0.5);
+/* round(10^(6u) * 100) for u uniform in [0, 1). */
+static int64_t price(rng *r) {
+  double u = (double)(rnext(r) >> 11) * 0x1p-53;
+  return (int64_t)(exp(u * LN_1E6) * 100.0 + 0.5);
 }
 
 /* string(maxlen) of the header comment: a trimmed slice of the spaced pool. */
@@ -304,13 +296,13 @@ void wr_nexmark_auction_make(wr_nexmark_gen *g, uint64_t n, wr_nexmark_auction *
     seller = random_person(g, p, &r);
   out->seller = seller + WR_NEXMARK_FIRST_PERSON_ID;
   out->category = WR_NEXMARK_FIRST_CATEGORY_ID + (int64_t)rbelow(&r, WR_NEXMARK_NUM_CATEGORIES);
-  out->initial_bid = price(g, &r);
+  out->initial_bid = price(&r);
   out->date_time = wr_nexmark_timestamp(g, n);
   int64_t horizon = wr_nexmark_timestamp(g, n + g->auction_horizon) - out->date_time;
   out->expires = out->date_time + 1 + (int64_t)rbelow(&r, (uint64_t)(horizon > 0 ? 2 * horizon : 1));
   out->item_name = random_string(g, &r, 20);
   out->description = random_string(g, &r, 100);
-  out->reserve = out->initial_bid + price(g, &r);
+  out->reserve = out->initial_bid + price(&r);
   uint32_t size = 8 + out->item_name.n + out->description.n + 5 * 8;
   out->extra = extra(g, &r, size, WR_NEXMARK_AUCTION_SIZE);
 }
@@ -388,7 +380,7 @@ void wr_nexmark_bid_make(wr_nexmark_gen *g, uint64_t n, wr_nexmark_bid *out) {
   else
     bidder = random_person(g, p, &r);
   out->bidder = bidder + WR_NEXMARK_FIRST_PERSON_ID;
-  out->price = price(g, &r);
+  out->price = price(&r);
   if (rbelow(&r, HOT_CHANNEL_RATIO) > 0) {
     uint64_t i = rbelow(&r, NUM_HOT_CHANNELS);
     out->channel = hot_channels[i];
@@ -520,7 +512,6 @@ wr_nexmark_gen *wr_nexmark_gen_new(const wr_nexmark_config *c, wr_err *err) {
       memcpy(t + fn + 1, last_names[l], ln);
       g->names[f * NLAST + l] = (wr_str){t, (uint32_t)(fn + 1 + ln)};
     }
-  for (int j = 0; j < 256; j++) g->exp2_table[j] = exp2(j / 256.0);
   for (int i = 0; i < NUM_HOT_CHANNELS; i++)
     g->hot_urls[i] = (wr_str){g->hot_url_text[i], (uint32_t)base_url(&r, g->hot_url_text[i])};
   return g;

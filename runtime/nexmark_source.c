@@ -38,7 +38,7 @@ static const struct {
   bool u32;            /* a uint32_t field (else uint64_t) */
   uint64_t min;
 } num_opts[] = {
-    {"events", offsetof(wr_nexmark_config, events), false, 0},
+    {"events", offsetof(wr_nexmark_config, events), false, 1},
     {"rate", offsetof(wr_nexmark_config, rate), false, 1},
     {"seed", offsetof(wr_nexmark_config, seed), false, 0},
     {"person_proportion", offsetof(wr_nexmark_config, person_proportion), true, 1},

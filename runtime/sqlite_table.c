@@ -15,10 +15,10 @@
  *           records that do not parse with file:line; a row that violates
  *           the PRIMARY KEY is reported as a bad record of the file too.
  *   none    the table is created in main, empty.
- * Writes through weir (INSERT, DELETE) bump the table's `writes` counter,
- * which lookup operators compare, with PRAGMA data_version, before each
- * batch: SQLite's data_version does not change for writes made through
- * the same connection.
+ * Writes through weir (INSERT, DELETE) bump the connection's `writes`
+ * counter, which lookup operators compare, with PRAGMA data_version,
+ * before each batch: SQLite's data_version does not change for writes made
+ * through the same connection.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -228,6 +228,7 @@ static weir_status table_init(wr_sqltable *t, wr_sqldb *d, const wr_relation *re
 /* Sets schema, SQLite name and the quoted qualified name. */
 static weir_status table_place(wr_sqltable *t, wr_sqlattach *a, const char *sqlname, wr_err *err) {
   t->att = a;
+  if (a) a->tables++;
   t->schema = a ? a->schema : "main";
   t->sqlname = strdup(sqlname);
   t->file = strdup(a ? a->path : "memory");
@@ -238,7 +239,6 @@ static weir_status table_place(wr_sqltable *t, wr_sqlattach *a, const char *sqln
   wr_sql_quote(&q, sqlname);
   t->qname = wr_buf_detach(&q);
   if (!t->sqlname || !t->file || !t->qname) return wr_err_nomem(err);
-  if (a) a->tables++;
   return WEIR_OK;
 }
 
@@ -420,6 +420,10 @@ static weir_status open_table(wr_sqldb *d, wr_sqltable *t, const wr_relation *re
   const char *pk = wr_relation_option(rel, "primary_key");
   weir_status rc = table_init(t, d, rel, err);
   if (rc != WEIR_OK) return rc;
+  bool file = conn && strcmp(conn, "file") == 0;
+  if (conn && (strcmp(conn, "sqlite") == 0 || file) && !wr_relation_option(rel, "path"))
+    return wr_err_set(err, WEIR_EMISUSE, "table \"%s\": connector '%s' without a path",
+                      rel->name, conn);
   if (conn && strcmp(conn, "sqlite") == 0) {
     const char *w = wr_relation_option(rel, "writable");
     const char *table = wr_relation_option(rel, "table");
@@ -431,7 +435,6 @@ static weir_status open_table(wr_sqldb *d, wr_sqltable *t, const wr_relation *re
     return rc == WEIR_OK ? make_view(t, err) : rc;
   }
   t->writable = true;
-  bool file = conn && strcmp(conn, "file") == 0;
   const char *store = file ? wr_relation_option(rel, "store") : NULL;
   wr_sqlattach *a = NULL;
   if (store) rc = attach(d, store, true, true, &a, err);
@@ -547,7 +550,7 @@ weir_status wr_sqltable_insert(wr_sqltable *t, wr_value *const *rows, int nrows,
     else
       sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
   }
-  if (rc == WEIR_OK && nrows > 0) t->writes++;
+  if (rc == WEIR_OK && nrows > 0) t->db->writes++;
   return rc;
 }
 
@@ -577,6 +580,6 @@ weir_status wr_sqltable_delete(wr_sqltable *t, const char *where, size_t len, in
     *deleted = sqlite3_changes64(db);
   sqlite3_finalize(st);
   wr_buf_free(&b);
-  if (rc == WEIR_OK && *deleted > 0) t->writes++;
+  if (rc == WEIR_OK && *deleted > 0) t->db->writes++;
   return rc;
 }

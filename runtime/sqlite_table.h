@@ -135,9 +135,10 @@ weir_status wr_sqltable_delete(wr_sqltable *t, const char *where, size_t len, in
  * forwarded.
  *
  * Freshness: before each batch the operator checks PRAGMA data_version of
- * the table's database and the table's own write counter (INSERT/DELETE
- * through weir), and empties the cache when either changed, so changes
- * made by another process are seen at the next batch.
+ * the table's database and a counter of the writes made through weir
+ * (INSERT/DELETE on any table of the wr_sqldb), and empties the cache when
+ * either changed, so changes made by another process are seen at the next
+ * batch.
  *
  * If the key columns are not indexed in SQLite, the operator says so once
  * per table and key through the wr_sqldb notice hook — and, on a writable

@@ -34,6 +34,9 @@ struct wr_sqldb {
   wr_sqlattach **att;       /* attachments (stable pointers) */
   int natt, capatt;
   int schema_seq;           /* last wN used */
+  uint64_t writes;          /* bumped by every INSERT/DELETE through weir, on
+                             * any table: data_version does not see writes of
+                             * this connection (and tables may share files) */
   void (*notice)(void *ud, const char *text);
   void *notice_ud;
 };
@@ -54,7 +57,6 @@ struct wr_sqltable {
   weir_type *types;         /* declared types */
   wr_affinity *aff;         /* affinity of each column in SQLite */
   int refs;                 /* lookup operators using it */
-  uint64_t writes;          /* bumped by every INSERT/DELETE through weir */
   int nwarned;              /* key sets already reported as unindexed */
   uint64_t *warned;         /* their column bitmaps */
 };

@@ -184,6 +184,22 @@ static const query_pair queries[] = {
      "FROM s WHERE v > 0 UNION ALL SELECT v, ts - ((ts % 4000) + 4000) % 4000 FROM s "
      "WHERE k = 'k1') GROUP BY ws",
      {WEIR_TIMESTAMP, WEIR_BIGINT, WEIR_BIGINT}},
+    /* Interval joins of the stream with itself: inner and left outer. */
+    {"SELECT a.k, a.v, b.v FROM s a JOIN s b ON a.k = b.k "
+     "AND b.ts BETWEEN a.ts - INTERVAL '1' SECOND AND a.ts + INTERVAL '1' SECOND",
+     "SELECT a.k, a.v, b.v FROM s a JOIN s b ON a.k = b.k "
+     "AND b.ts BETWEEN a.ts - 1000 AND a.ts + 1000",
+     {WEIR_TEXT, WEIR_BIGINT, WEIR_BIGINT}},
+    {"SELECT a.k, a.v, b.v FROM s a LEFT JOIN s b ON a.k = b.k AND b.v > a.v "
+     "AND b.ts > a.ts AND b.ts <= a.ts + INTERVAL '500' MILLISECOND",
+     "SELECT a.k, a.v, b.v FROM s a LEFT JOIN s b ON a.k = b.k AND b.v > a.v "
+     "AND b.ts > a.ts AND b.ts <= a.ts + 500",
+     {WEIR_TEXT, WEIR_BIGINT, WEIR_BIGINT}},
+    /* A regular (unbounded) full outer join: a changelog ending in the batch answer. */
+    {"SELECT a.v, b.k FROM s a FULL JOIN s b ON a.v = b.v AND a.k < b.k",
+     "SELECT a.v, b.k FROM s a LEFT JOIN s b ON a.v = b.v AND a.k < b.k UNION ALL "
+     "SELECT NULL, b.k FROM s b WHERE NOT EXISTS (SELECT 1 FROM s a WHERE a.v = b.v AND a.k < b.k)",
+     {WEIR_BIGINT, WEIR_TEXT}},
 };
 
 static void run_trial(unsigned seed, const char *batch_rows) {

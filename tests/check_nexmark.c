@@ -416,6 +416,28 @@ START_TEST(sql_counts) {
 }
 END_TEST
 
+START_TEST(sql_proportions) {
+  weir_engine *eng;
+  ck_assert_int_eq(weir_open(&eng), WEIR_OK);
+  ck_assert_int_eq(weir_exec(eng,
+                             "CREATE STREAM p (id BIGINT) WITH (connector = 'nexmark', kind = "
+                             "'person', events = '1000', person_proportion = '2', "
+                             "auction_proportion = '1', bid_proportion = '7');"
+                             "CREATE STREAM b (auction BIGINT) WITH (connector = 'nexmark', kind = "
+                             "'bid', events = '1000', person_proportion = '2', "
+                             "auction_proportion = '1', bid_proportion = '7', hot_auction_ratio = '1');",
+                             NULL, NULL),
+                   WEIR_OK);
+  /* 100 epochs of 10 events: 2 people and 7 bids each. */
+  rows r = query(eng, "SELECT id FROM p;");
+  ck_assert_uint_eq(r.n, 200);
+  ck_assert_int_eq(r.sum, 200 * 1000 + 199 * 200 / 2);
+  r = query(eng, "SELECT auction FROM b;");
+  ck_assert_uint_eq(r.n, 700);
+  weir_close(eng);
+}
+END_TEST
+
 START_TEST(sql_same_values_as_generator) {
   weir_engine *eng = nexmark_engine(3000);
   /* Sum of prices and bidders, and the last bid, as the generator makes them. */
@@ -471,6 +493,10 @@ START_TEST(sql_option_errors) {
                "CREATE STREAM s (price BIGINT) WITH (connector = 'nexmark', kind = 'bid', "
                "events = 'many');",
                WEIR_ESEMANTIC, "option 'events' must be an integer");
+  expect_error(eng,
+               "CREATE STREAM s (price BIGINT) WITH (connector = 'nexmark', kind = 'bid', "
+               "events = '0');",
+               WEIR_ESEMANTIC, "option 'events' must be an integer of at least 1, not '0'");
   expect_error(eng,
                "CREATE STREAM s (price BIGINT) WITH (connector = 'nexmark', kind = 'bid', "
                "rate = '0');",
@@ -615,6 +641,7 @@ int main(void) {
   suite_add_tcase(s, t);
   TCase *c = tcase_create("connector");
   tcase_add_test(c, sql_counts);
+  tcase_add_test(c, sql_proportions);
   tcase_add_test(c, sql_same_values_as_generator);
   tcase_add_test(c, sql_option_errors);
   tcase_add_test(c, sql_unbounded_until_stopped);

@@ -687,17 +687,29 @@ END_TEST
 START_TEST(test_rows_reference) { reference_matrix(WR_FRAME_ROWS, rows_sizes, 200); }
 END_TEST
 
+/* Every function but those with state outliving the frame (ROW_NUMBER,
+ * LAG), which keeps partitions of bounded RANGE frames freeable. */
+static int frame_calls(wr_over_call *c, bool lead) {
+  wr_over_call all[64];
+  int n = all_calls(all, lead), m = 0;
+  for (int j = 0; j < n; j++)
+    if (all[j].fn != WR_OVER_ROW_NUMBER && all[j].fn != WR_OVER_LAG) c[m++] = all[j];
+  return m;
+}
+
 /* In-order input, big batches, many partitions and text keys that come
  * and go: partitions are freed and the table rebuilt. */
 START_TEST(test_many_partitions_reference) {
   wr_over_call calls[64];
-  int nc = all_calls(calls, false);
   stream s = gen_stream(7, 6000, 50, 3000, 5, 0, 0, 300);
-  wr_over_spec sp = make_spec(2, WR_FRAME_RANGE, 50, calls, nc);
-  run_reference(&s, &sp);
-  nc = all_calls(calls, true);
-  sp = make_spec(2, WR_FRAME_RANGE, 15, calls, nc);
-  run_reference(&s, &sp);
+  for (int lead = 0; lead < 2; lead++) {
+    int nc = all_calls(calls, lead);
+    wr_over_spec sp = make_spec(2, WR_FRAME_RANGE, 50, calls, nc);
+    run_reference(&s, &sp);
+    nc = frame_calls(calls, lead);
+    sp = make_spec(2, WR_FRAME_RANGE, 15, calls, nc);
+    run_reference(&s, &sp);
+  }
   stream_free(&s);
 }
 END_TEST
@@ -710,6 +722,16 @@ START_TEST(test_deep_disorder_reference) {
   wr_over_spec sp = make_spec(1, WR_FRAME_RANGE, 60, calls, nc);
   run_reference(&s, &sp);
   sp = make_spec(1, WR_FRAME_ROWS, 5, calls, nc);
+  run_reference(&s, &sp);
+  stream_free(&s);
+  /* Big unsorted batches: dense times (counting sort), sparse times
+   * (merge sort). */
+  s = gen_stream(12, 3000, 3, 2, 1, 30, 40, 300);
+  sp = make_spec(2, WR_FRAME_RANGE, 25, calls, nc);
+  run_reference(&s, &sp);
+  stream_free(&s);
+  s = gen_stream(13, 3000, 3, 2, 10, 500, 600, 300);
+  sp = make_spec(2, WR_FRAME_RANGE, 250, calls, nc);
   run_reference(&s, &sp);
   stream_free(&s);
 }
@@ -830,6 +852,43 @@ START_TEST(test_lead_holds_watermark) {
 }
 END_TEST
 
+/* At the end, rows still waiting for their LEAD row come out in (time,
+ * arrival) order across partitions, with the default. */
+START_TEST(test_lead_end_order) {
+  int32_t k[] = {1, 2, 1, 2, 2};
+  int64_t ts[] = {10, 20, 500, 400, 400};
+  int64_t x[] = {1, 2, 3, 4, 5};
+  stream s = hand_stream(5, k, ts, x, 0);
+  wr_over_call calls[] = {fn_dflt(WR_OVER_LEAD, C_X, 2, (wr_value){.type = WEIR_BIGINT, .v.i = -1}),
+                          fn1(WR_OVER_LEAD, C_X, 1)};
+  wr_over_spec sp = make_spec(1, WR_FRAME_ROWS, 0, calls, 2);
+  reports rp = {0};
+  wr_qctx *q = ctx_new(&rp);
+  capture *cap = cap_new(&sp);
+  wr_op *op = over_new(q, &sp, cap);
+  for (int r = 0; r < 5; r++) push_row(op, &s, r, WR_WM_NONE);
+  push_wm(op, 1000);
+  /* Only row 1 (k 2) has the row 2 positions later (row 4). */
+  ck_assert_int_eq(cap->n, 1);
+  ck_assert_int_eq(cap->rows[0].v[C_ID].i, 1);
+  ck_assert_int_eq(cap->rows[0].v[NCOL].i, 5);
+  ck_assert_int_eq(cap->rows[0].v[NCOL + 1].i, 4);
+  ck_assert_int_eq(cap->wms[cap->nwm - 1], 10);
+  push_wm(op, WR_WM_END);
+  int64_t order[] = {1, 0, 3, 4, 2}, lead2[] = {5, -1, -1, -1, -1}, lead1[] = {4, 3, 5, -2, -2};
+  ck_assert_int_eq(cap->n, 5);
+  for (int r = 0; r < 5; r++) {
+    ck_assert_int_eq(cap->rows[r].v[C_ID].i, order[r]);
+    ck_assert_int_eq(cap->rows[r].v[NCOL].i, lead2[r]);
+    ck_assert(lead1[r] == -2 ? cap->rows[r].v[NCOL + 1].null
+                             : cap->rows[r].v[NCOL + 1].i == lead1[r]);
+  }
+  wr_op_chain_free(op);
+  ctx_free(q);
+  stream_free(&s);
+}
+END_TEST
+
 /* Late rows are reported with how late they are; NULL times are bad
  * records; neither is applied. */
 START_TEST(test_late_and_bad) {
@@ -930,8 +989,8 @@ static void snapshot_case(const stream *s, const wr_over_spec *sp, int cut) {
 }
 
 START_TEST(test_snapshot_restore) {
-  wr_over_call calls[64];
-  int nc = all_calls(calls, true);
+  wr_over_call calls[64], fcalls[64];
+  int nc = all_calls(calls, true), nf = frame_calls(fcalls, true);
   stream s = gen_stream(31, 900, 4, 3, 5, 40, 30, 20);
   int64_t frames[][2] = {{WR_FRAME_RANGE, 60}, {WR_FRAME_ROWS, 3}, {WR_FRAME_RANGE, INT64_MAX}};
   for (int f = 0; f < 3; f++)
@@ -939,6 +998,14 @@ START_TEST(test_snapshot_restore) {
       wr_over_spec sp = make_spec(2, (wr_frame_kind)frames[f][0], frames[f][1], calls, nc);
       snapshot_case(&s, &sp, cut);
     }
+  stream_free(&s);
+  /* Many short-lived text keys: partitions listed as empty, freed and
+   * reused around the snapshot. */
+  s = gen_stream(32, 3000, 20, 500, 5, 20, 30, 60);
+  for (int cut = 5; cut < s.nb; cut += s.nb / 4) {
+    wr_over_spec sp = make_spec(2, WR_FRAME_RANGE, 40, fcalls, nf);
+    snapshot_case(&s, &sp, cut);
+  }
   stream_free(&s);
 }
 END_TEST
@@ -1180,6 +1247,7 @@ static Suite *over_suite(void) {
   tcase_set_timeout(t, 600);
   tcase_add_test(t, test_range_peers);
   tcase_add_test(t, test_lead_holds_watermark);
+  tcase_add_test(t, test_lead_end_order);
   tcase_add_test(t, test_late_and_bad);
   tcase_add_test(t, test_misc_inputs);
   tcase_add_test(t, test_constructor_errors);

@@ -669,6 +669,27 @@ START_TEST(test_grace_and_forwarded_watermark) {
 }
 END_TEST
 
+START_TEST(test_extreme_times) {
+  /* Window ends and firing times saturate instead of overflowing. */
+  wr_agg_spec spec = spec_of(2, AGGS2, 100, 50, WR_EMIT_FINAL, 0);
+  drv d;
+  drv_open(&d, &spec, 100000);
+  row in[] = {R(2, INT64_MIN, 4), R(1, INT64_MAX - 10, 1), R(1, INT64_MAX - 5, 2)};
+  drv_rows(&d, in, 3, NULL);
+  drv_wm(&d, INT64_MIN + 149);
+  ck_assert_int_eq(d.cap->n, 0);
+  drv_wm(&d, INT64_MIN + 150);
+  drv_wm(&d, INT64_MAX - 2);  /* below WR_WM_IDLE: an ordinary watermark */
+  ck_assert_int_eq(d.cap->n, 1);
+  drv_wm(&d, WR_WM_END);
+  const char *w[] = {"+I|2|-9223372036854775808|-9223372036854775708|-9223372036854775709|1|4",
+                     "+I|1|9223372036854775797|9223372036854775807|9223372036854775806|2|3"};
+  expect_rows(&d, 0, w, 2);
+  ck_assert_int_eq(d.cap->wms[d.cap->nwm - 1], WR_WM_END);
+  drv_close(&d);
+}
+END_TEST
+
 START_TEST(test_order_by_end_then_arrival) {
   wr_agg_spec spec = spec_of(2, AGGS2, 100, 0, WR_EMIT_FINAL, 0);
   drv d;
@@ -1325,6 +1346,7 @@ static Suite *session_suite(void) {
   tcase_add_test(t, test_basic_firing);
   tcase_add_test(t, test_grace_and_forwarded_watermark);
   tcase_add_test(t, test_order_by_end_then_arrival);
+  tcase_add_test(t, test_extreme_times);
   tcase_add_test(t, test_out_of_order_merges);
   tcase_add_test(t, test_no_keys_and_null_keys);
   tcase_add_test(t, test_late_rows);

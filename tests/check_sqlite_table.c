@@ -19,6 +19,7 @@
 #include "common/buf.h"
 #include "exec/expr.h"
 #include "exec/ops.h"
+#include "runtime/lookup_cache.h"
 #include "runtime/sqlite_table.h"
 #include "weir.h"
 
@@ -879,6 +880,74 @@ START_TEST(lookup_spec_errors) {
 }
 END_TEST
 
+/* The cache itself: CLOCK replacement never evicts an entry pinned by the
+ * current batch, keeps at most cap entries between batches, and returns
+ * exactly the rows stored for a key. */
+START_TEST(cache_clock) {
+  weir_type kt[] = {WEIR_TEXT};
+  wr_lcache c;
+  wr_err err;
+  wr_err_clear(&err);
+  ck_assert_int_eq(wr_lcache_init(&c, 1, kt, 1, 3, &err), WEIR_OK);
+  const char *names[] = {"a", "b", "c", "d", "e"};
+  wr_batch *b = wr_batch_new(1, kt, 5);
+  for (int r = 0; r < 5; r++) {
+    wr_value v = {.type = WEIR_TEXT, .v.s = {names[r], 1}};
+    wr_batch_set(b, 0, r, &v);
+  }
+  b->n = 5;
+  int key = 0;
+  uint64_t hash[5];
+  uint8_t isnull[5];
+  wr_lentry *ent[5];
+  wr_lcache_hash(&c, b, &key, hash, isnull);
+  /* batch 1: a, b, c, each with one row "<name>!" */
+  wr_lcache_epoch(&c);
+  for (int r = 0; r < 3; r++) {
+    char text[8];
+    snprintf(text, sizeof text, "%s!", names[r]);
+    wr_value row = {.type = WEIR_TEXT, .v.s = {text, 2}};
+    ck_assert_ptr_nonnull(wr_lcache_insert(&c, hash[r], b, &key, r, &row, 1));
+  }
+  wr_lcache_trim(&c);
+  ck_assert_int_eq(c.count, 3);
+  /* batch 2 uses a (pinned), then d and e miss: b and c must go, a stays */
+  wr_lcache_epoch(&c);
+  b->n = 1;
+  wr_lcache_probe(&c, b, &key, hash, isnull, ent);
+  b->n = 5;
+  ck_assert_ptr_nonnull(ent[0]);
+  ck_assert_int_eq(ent[0]->nrows, 1);
+  ck_assert_int_eq(ent[0]->rows[0].v.s.n, 2);
+  ck_assert_int_eq(memcmp(ent[0]->rows[0].v.s.p, "a!", 2), 0);
+  ck_assert_ptr_nonnull(wr_lcache_insert(&c, hash[3], b, &key, 3, NULL, 0));
+  ck_assert_ptr_nonnull(wr_lcache_insert(&c, hash[4], b, &key, 4, NULL, 0));
+  wr_lcache_trim(&c);
+  ck_assert_int_eq(c.count, 3);
+  ck_assert_int_eq(c.evictions, 2);
+  wr_lcache_epoch(&c);
+  wr_lcache_probe(&c, b, &key, hash, isnull, ent);
+  ck_assert_ptr_nonnull(ent[0]);
+  ck_assert_ptr_null(ent[1]);
+  ck_assert_ptr_null(ent[2]);
+  ck_assert_ptr_nonnull(ent[3]);
+  ck_assert_int_eq(ent[3]->nrows, 0);  /* a cached negative answer */
+  ck_assert_ptr_nonnull(ent[4]);
+  /* batch 3 pinned all three: inserting b grows the cache past cap;
+   * trimming afterwards shrinks it back */
+  ck_assert_ptr_nonnull(wr_lcache_insert(&c, hash[1], b, &key, 1, NULL, 0));
+  ck_assert_int_eq(c.count, 4);
+  wr_lcache_trim(&c);
+  ck_assert_int_eq(c.count, 3);
+  wr_lcache_clear(&c);
+  ck_assert_int_eq(c.count, 0);
+  wr_lcache_probe(&c, b, &key, hash, isnull, ent);
+  for (int r = 0; r < 5; r++) ck_assert_ptr_null(ent[r]);
+  wr_batch_free(b);
+  wr_lcache_free(&c);
+}
+END_TEST
+
 static Suite *suite(void) {
   Suite *s = suite_create("sqlite_table");
   TCase *ddl = tcase_create("ddl");
@@ -902,6 +971,7 @@ static Suite *suite(void) {
   tcase_add_test(lk, lookup_residual);
   tcase_add_test(lk, lookup_fanout);
   tcase_add_test(lk, lookup_spec_errors);
+  tcase_add_test(lk, cache_clock);
   suite_add_tcase(s, lk);
   return s;
 }

@@ -9,6 +9,7 @@
 set -u
 
 WEIR=${1:?usage: test_cli.sh PATH_TO_WEIR}
+EXAMPLES=$(cd "$(dirname "$0")/../sql-examples" && pwd)
 case $WEIR in /*) ;; *) WEIR=$PWD/$WEIR ;; esac
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
@@ -319,6 +320,21 @@ wait "$wpid"
 expect_eq "interrupt: exit status 130" 130 "$?"
 wait "$catpid"
 expect_has "interrupt: summary still printed" "-- rows in: 2, rows out: 2," "$(cat live.err)"
+
+# The reconciliation example: a FULL OUTER interval join of two files.
+out=$("$WEIR" run "$EXAMPLES/reconcile.sql" --format csv 2>recon.err)
+expect_eq "reconcile: exit status" 0 "$?"
+expect_eq "reconcile: matched pairs and both kinds of unmatched rows" \
+'payment_id,entry_id,account,paid,booked,status
+p1,e1,acme,120,120,matched
+p2,e3,acme,75,70,amount mismatch
+p3,e2,globex,300,300,matched
+p9,e4,,,55,entry without payment
+p4,,initech,42,,payment without entry
+p5,,globex,18,,payment without entry
+p5,e5,,,18,entry without payment' "$out"
+expect_has "reconcile: summary" "-- rows in: 10, rows out: 7, late rows: 0, bad records: 0" \
+  "$(cat recon.err)"
 
 echo "test_cli: $checks checks, $failures failed"
 [ "$failures" -eq 0 ]

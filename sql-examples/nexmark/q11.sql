@@ -1,4 +1,3 @@
--- waits for: SESSION windows
 -- Nexmark Query 11: user sessions.
 -- How many bids each bidder makes per session, a session ending after 10
 -- seconds without a bid.

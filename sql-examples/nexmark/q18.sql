@@ -1,4 +1,3 @@
--- waits for: deduplication (ROW_NUMBER() … ORDER BY dateTime DESC … <= 1)
 -- Nexmark Query 18: find last bid.
 -- The last bid of each bidder on each auction.
 SELECT auction, bidder, price, channel, url, dateTime, extra

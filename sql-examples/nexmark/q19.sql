@@ -1,4 +1,3 @@
--- waits for: top-N (ROW_NUMBER() … <= 10)
 -- Nexmark Query 19: auction top-N price.
 -- The 10 highest bids of each auction.
 SELECT *
