@@ -271,9 +271,9 @@ typedef struct wr_join_spec {
  * side is emitted with NULLs once the combined watermark proves no match
  * can arrive (left row at t: when W > t + upper; right row at t: when
  * W > t - lower); state is freed when the watermark passes the bound in
- * the same way. A row arriving behind its own side's watermark so that
- * its matches may already be gone (t + upper < W for left, t - lower < W
- * for right) is late: reported, not applied. The watermark forwarded is
+ * the same way. A row arriving behind its own side's watermark (t below
+ * the row's per-row watermark) is late: its partners may already be gone;
+ * it is reported, not applied. The watermark forwarded is
  * the minimum of the two ports' (WR_WM_IDLE as in wr_union_new), minus
  * the largest time bound, so that outer rows emitted later are not
  * behind it. Output rows carry the per-row watermark.

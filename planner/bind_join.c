@@ -14,13 +14,18 @@
  *     (INNER or LEFT, equality keys on table columns required);
  *   - both sides append-only with event time and both bounds found: an
  *     interval join, whose state is freed as the watermark passes;
- *   - otherwise a regular join, keeping both sides (EXPLAIN says its state
- *     is unbounded).
+ *   - otherwise a regular join, keeping both sides: for as long as the
+ *     largest `state_ttl` WITH option of the streams it reads, or forever
+ *     (EXPLAIN says its state is unbounded).
+ * Two windowed results joined on window_end (a window join) compare their
+ * event times (window_time = window_end - 1 ms) for equality, so they are
+ * an interval join with zero width, whose state the watermark frees.
  * Joins are barriers to the rewrites (each side is planned on its own).
  */
 #include <stdlib.h>
 #include <string.h>
 
+#include "../common/timefmt.h"
 #include "planner_int.h"
 
 static weir_status make_scope(wr_pctx *pc, const wr_from *l, const wr_from *r, int nr,
@@ -129,9 +134,20 @@ static bool time_bound(wr_ljoin *j, int nl, const wr_expr *e, bool *lo, bool *hi
   return false;
 }
 
+/* Whether left column a and right column b (output indexes) are both
+ * window_end of windowed results whose event time is their window_time. */
+static bool window_ends(const wr_ljoin *j, const wr_lnode *l, const wr_lnode *r, int a, int b) {
+  if (j->ltime < 0 || j->rtime < 0 || strcmp(l->names[a], "window_end") != 0 ||
+      strcmp(r->names[b], "window_end") != 0)
+    return false;
+  return strcmp(l->names[j->ltime], "window_time") == 0 &&
+         strcmp(r->names[j->rtime], "window_time") == 0;
+}
+
 /* Splits the bound ON condition into keys, time bounds and a residual. */
-static weir_status split_on(wr_pctx *pc, wr_ljoin *j, wr_expr *on, int nl, const weir_type *t,
-                            bool *lo, bool *hi) {
+static weir_status split_on(wr_pctx *pc, wr_ljoin *j, wr_expr *on, const wr_lnode *l,
+                            const wr_lnode *r, const weir_type *t, bool *lo, bool *hi) {
+  int nl = l->ncol;
   wr_expr **conj;
   int n = on ? wr_expr_conjuncts(pc->a, on, &conj) : 0;
   if (n < 0) return wr_err_nomem(pc->err);
@@ -152,6 +168,7 @@ static weir_status split_on(wr_pctx *pc, wr_ljoin *j, wr_expr *on, int nl, const
       if (a < nl && b >= nl && t[a] == t[b] && !is_time) {
         j->lkeys[j->nkeys] = a;
         j->rkeys[j->nkeys++] = b - nl;
+        if (r && window_ends(j, l, r, a, b - nl)) bound(j, WR_FN_EQ, 0, lo, hi);
         continue;
       }
     }
@@ -192,6 +209,22 @@ static wr_expr *using_condition(wr_pctx *pc, const ast_list *cols, const wr_from
     if (!eq || !(on = wr_expr_and(pc->a, on, eq))) return NULL;
   }
   return on;
+}
+
+/* The largest state_ttl option of the streams read under n (0: none). */
+static int64_t subtree_ttl(wr_pctx *pc, const wr_lnode *n) {
+  int64_t ttl = 0, t;
+  if (n->kind == WR_LSCAN) {
+    const char *v = wr_relation_option(n->rel, "state_ttl");
+    if (v && !wr_duration_parse(v, &ttl))
+      wr_perr(pc, WEIR_ESEMANTIC, 0, "stream %s: state_ttl '%s' is not a duration such as '1 h'",
+              n->rel->name, v);
+    return ttl;
+  }
+  if (n->in && (t = subtree_ttl(pc, n->in)) > ttl) ttl = t;
+  for (int i = 0; i < n->nins; i++)
+    if ((t = subtree_ttl(pc, n->ins[i])) > ttl) ttl = t;
+  return ttl;
 }
 
 weir_status wr_bind_join(wr_pctx *pc, const ast_from *f, wr_from *out) {
@@ -244,7 +277,8 @@ weir_status wr_bind_join(wr_pctx *pc, const ast_from *f, wr_from *out) {
     if (!(on = wr_type_bool(pc, wr_bind_expr(&b, f->on), "ON", f->on->off))) return pc->err->code;
   }
   bool lo = false, hi = false;
-  if (split_on(pc, j, on, l.node->ncol, node->types, &lo, &hi)) return pc->err->code;
+  if (split_on(pc, j, on, l.node, table ? NULL : r.node, node->types, &lo, &hi))
+    return pc->err->code;
   if (f->within) {
     int64_t w;
     if (wr_bind_interval_const(pc, f->within, "WITHIN", &w)) return pc->err->code;
@@ -263,6 +297,11 @@ weir_status wr_bind_join(wr_pctx *pc, const ast_from *f, wr_from *out) {
   } else if (f->within) {
     return wr_perr(pc, WEIR_ESEMANTIC, f->within->off,
                    "WITHIN needs two append-only streams with event time");
+  } else if (!table) {
+    j->state_ttl = subtree_ttl(pc, l.node);
+    int64_t rt = subtree_ttl(pc, r.node);
+    if (rt > j->state_ttl) j->state_ttl = rt;
+    if (pc->err->code) return pc->err->code;
   }
   node = wr_ljoin_new(pc, l.node, table ? NULL : r.node, j);
   if (!node) return pc->err->code;

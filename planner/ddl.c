@@ -23,6 +23,7 @@
  */
 #include <string.h>
 
+#include "../common/timefmt.h"
 #include "planner_int.h"
 
 static const char *kind_word(wr_rel_kind k) {
@@ -74,12 +75,14 @@ enum {
   OPT_CONNECTOR, OPT_PATH, OPT_FORMAT, OPT_FOLLOW,
   OPT_KIND, OPT_EVENTS, OPT_RATE, OPT_SEED, OPT_PERSON_PROPORTION, OPT_AUCTION_PROPORTION,
   OPT_BID_PROPORTION, OPT_HOT_AUCTION_RATIO, OPT_HOT_SELLER_RATIO, OPT_HOT_BIDDER_RATIO,
+  OPT_IDLE_TIMEOUT, OPT_STATE_TTL,
   NOPT
 };
 static const char *const opt_names[NOPT] = {
     "connector", "path", "format", "follow",
     "kind", "events", "rate", "seed", "person_proportion", "auction_proportion",
-    "bid_proportion", "hot_auction_ratio", "hot_seller_ratio", "hot_bidder_ratio"};
+    "bid_proportion", "hot_auction_ratio", "hot_seller_ratio", "hot_bidder_ratio",
+    "idle_timeout", "state_ttl"};
 
 /* connector 'nexmark': kind person|auction|bid (required); events, rate,
  * seed, proportions and ratios are decimal integers (seed from 0, the
@@ -141,6 +144,13 @@ static weir_status bind_options(wr_pctx *pc, const ast_stmt *stmt, wr_relation *
     if (given[k])
       return wr_perr(pc, WEIR_ESEMANTIC, given[k]->off,
                      "option '%s' applies only to connector 'nexmark'", opt_names[k]);
+  for (int k = OPT_IDLE_TIMEOUT; k <= OPT_STATE_TTL; k++) {
+    int64_t ms;
+    if (val[k] && !wr_duration_parse(val[k], &ms))
+      return wr_perr(pc, WEIR_ESEMANTIC, given[k]->off,
+                     "option '%s' must be a duration such as '5 s', '500 ms' or '1 h', not '%s'",
+                     opt_names[k], val[k]);
+  }
   if (val[OPT_FORMAT] && strcmp(val[OPT_FORMAT], "json") && strcmp(val[OPT_FORMAT], "csv"))
     return wr_perr(pc, WEIR_ESEMANTIC, given[OPT_FORMAT]->off,
                    "unknown format '%s' (expected json or csv)", val[OPT_FORMAT]);

@@ -221,7 +221,11 @@ static void print_join(wr_buf *out, const wr_lnode *n) {
   }
   wr_buf_putc(out, ']');
   if (j->table) wr_buf_printf(out, " table=%s", j->table->name);
-  if (!j->table && !j->interval) wr_buf_puts(out, " state=unbounded");
+  if (!j->table && !j->interval && !j->state_ttl) wr_buf_puts(out, " state=unbounded");
+  if (!j->table && !j->interval && j->state_ttl) {
+    wr_buf_puts(out, " state_ttl=");
+    wr_duration_print(out, j->state_ttl);
+  }
 }
 
 const char *wr_expr_text(wr_pctx *pc, const wr_expr *e, const wr_lnode *in) {

@@ -88,6 +88,7 @@ typedef struct wr_ljoin {
   int ltime, rtime;      /* the sides' event-time columns (interval) */
   int64_t lower, upper;
   wr_expr *residual;     /* the rest of ON over the output columns, or NULL */
+  int64_t state_ttl;     /* regular join: ms of processing time (0: unbounded) */
   const wr_relation *table; /* lookup join: the static table (ins[0] is the stream) */
   int64_t cache_rows;
 } wr_ljoin;
