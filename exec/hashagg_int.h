@@ -17,7 +17,9 @@
  * start lies in [ws, we); windows themselves hold no state in EMIT FINAL.
  * For CUMULATE the first slice of a block doubles as the block's
  * accumulator: when a window fires, the slice just before its end is
- * merged into it, so each window is one table.
+ * merged into it, so each window is one table. HOP (EMIT FINAL) keeps, per
+ * slice, a copy of its rows sorted by key hash, and merges a window's
+ * slices k-way.
  * `level` is the watermark as seen by the operator (the maximum of
  * watermark messages and per-row watermarks); `fire_end` says that every
  * window ending at or before it has fired. EMIT CHANGES / EVERY add, per
@@ -96,15 +98,16 @@ typedef struct wr_hashagg {
   int scap;
   uint64_t *hash;
   uint32_t *gids;
-  uint32_t *gids2;
-  uint8_t **st;
+  uint32_t *gids2;        /* a second id vector (merges) */
+  uint8_t **st;           /* state per row; pending merge targets (HOP) */
   int *sel;
   int8_t *sign;
   wr_hslice **rowslice;   /* slice of each row, NULL if dropped */
   wr_hslice **bslice;     /* distinct slices of a segment */
   uint32_t *touched;      /* changelog: groups touched by the batch */
   uint8_t *image;         /* changelog: their states before the batch */
-  const uint8_t **ost;    /* output staging: state per output row */
+  const uint8_t **ost;    /* output staging: state per output row; pending
+                           * merge sources (HOP) */
   uint32_t *ogid;         /* output staging: group per output row */
   uint8_t *oop;           /* output staging: op per output row */
   /* Changelog mode. */

@@ -327,6 +327,8 @@ static weir_status write_staged(wr_hashagg *h, const wr_gtab *lay, int m, int np
  * the others become pending merges, done a chunk at a time. Reads are
  * sequential and nothing is hashed or looked up; groups come out in key
  * hash order. */
+#define STREAM_AHEAD 8  /* rows prefetched ahead in each sorted slice */
+
 static weir_status emit_merged(wr_hashagg *h, int k, int64_t ws, int64_t we, wr_err *err) {
   if (!grow_ptrs(&h->heads, &h->nheads_cap, 2 * k) || !grow_ptrs(&h->ties, &h->ties_cap, 2 * k))
     return wr_err_nomem(err);
@@ -364,6 +366,8 @@ static weir_status emit_merged(wr_hashagg *h, int k, int64_t ws, int64_t we, wr_
           return wr_err_nomem(err);
         h->ties[nt++] = h->heads[j];
         h->heads[j] += rs;
+        if ((size_t)(ends[j] - h->heads[j]) > STREAM_AHEAD * rs)
+          __builtin_prefetch(h->heads[j] + STREAM_AHEAD * rs);
       } while (h->heads[j] != ends[j] && wr_gtab_row_hash(h->heads[j]) == least);
       if (h->heads[j] != ends[j]) {
         hv[j] = wr_gtab_row_hash(h->heads[j]);

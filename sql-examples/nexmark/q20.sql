@@ -1,4 +1,3 @@
--- waits for: regular joins (stream-stream JOIN … ON)
 -- Nexmark Query 20: expand bid with auction.
 -- Each bid on an auction of category 10, with the auction's columns.
 SELECT auction, bidder, price, channel, url, B.dateTime, B.extra,

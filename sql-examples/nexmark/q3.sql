@@ -1,4 +1,3 @@
--- waits for: regular joins (stream-stream JOIN … ON)
 -- Nexmark Query 3: local item suggestion.
 -- Who is selling in category 10 in Oregon, Idaho or California? A join of
 -- auctions with the people who sell them, filtered on both sides.

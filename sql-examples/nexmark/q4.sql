@@ -1,4 +1,3 @@
--- waits for: regular joins with a time condition, aggregation over an updating input
 -- Nexmark Query 4: average price for a category.
 -- The average of the winning bids (the highest bid of each auction before
 -- it expires) per auction category.

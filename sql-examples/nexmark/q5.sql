@@ -1,4 +1,3 @@
--- waits for: HOP windows (TVF) joined with their own aggregate (window join)
 -- Nexmark Query 5: hot items.
 -- Which auctions have seen the most bids in the last period? Hopping
 -- windows of 10 seconds every 2 seconds; per window, the auctions whose

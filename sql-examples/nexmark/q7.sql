@@ -1,4 +1,3 @@
--- waits for: interval joins (a stream joined with a windowed aggregate of itself)
 -- Nexmark Query 7: highest bid.
 -- The bids with the highest price of each 10-second tumbling window.
 SELECT B.auction, B.price, B.bidder, B.dateTime, B.extra

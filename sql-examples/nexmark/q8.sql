@@ -1,4 +1,3 @@
--- waits for: window joins (two TUMBLE aggregates joined on their window)
 -- Nexmark Query 8: monitor new users.
 -- People who opened auctions in the same 10-second window in which they
 -- registered.

@@ -1,4 +1,3 @@
--- waits for: regular joins with a time condition, top-N (ROW_NUMBER() … <= 1)
 -- Nexmark Query 9: winning bids.
 -- Each auction with its winning bid: the highest bid (earliest on ties)
 -- placed before the auction expired.
