@@ -248,7 +248,7 @@ static weir_status agg_wm(wr_op *op, int port, int64_t wm, wr_err *err) {
       weir_status st = wr_hashagg_advance(h, wm, err);
       if (st != WEIR_OK) return st;
     }
-    if (wm != WR_WM_END) out = wr_hashagg_sat_sub(wm, h->win.grace);
+    if (wm != WR_WM_END) out = wr_sat_sub(wm, h->win.grace);
   } else if (wm > h->level) {
     h->level = wm;
   }

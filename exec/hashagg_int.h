@@ -28,6 +28,7 @@
 #ifndef WR_HASHAGG_INT_H
 #define WR_HASHAGG_INT_H
 
+#include "../common/satmath.h"
 #include "aggfn.h"
 #include "grouptable.h"
 #include "ops.h"
@@ -183,8 +184,6 @@ weir_status wr_hashagg_win_batch(wr_hashagg *h, wr_batch *b, wr_err *err);
 
 /* ---- hashagg_slice.c ---- */
 
-int64_t wr_hashagg_sat_add(int64_t a, int64_t b);
-int64_t wr_hashagg_sat_sub(int64_t a, int64_t b);
 /* t rounded down to the grid offset + k*len; false if not representable. */
 bool wr_hashagg_align(int64_t t, int64_t len, int64_t offset, int64_t *out);
 /* Start of the window ending at end. */

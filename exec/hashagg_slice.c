@@ -40,18 +40,6 @@
 
 #include "hashagg_int.h"
 
-int64_t wr_hashagg_sat_add(int64_t a, int64_t b) {
-  int64_t r;
-  if (__builtin_add_overflow(a, b, &r)) return b > 0 ? INT64_MAX : INT64_MIN;
-  return r;
-}
-
-int64_t wr_hashagg_sat_sub(int64_t a, int64_t b) {
-  int64_t r;
-  if (__builtin_sub_overflow(a, b, &r)) return b < 0 ? INT64_MAX : INT64_MIN;
-  return r;
-}
-
 bool wr_hashagg_align(int64_t t, int64_t len, int64_t offset, int64_t *out) {
   int64_t m = (t % len - offset % len) % len;
   if (m < 0) m += len;
@@ -102,7 +90,7 @@ wr_hslice *wr_hashagg_slice_get(wr_hashagg *h, int64_t start, int64_t rend, int6
   s->start = start;
   s->rend = rend;
   s->last_end = last_end;
-  s->late_at = wr_hashagg_sat_add(last_end, h->win.grace);
+  s->late_at = wr_sat_add(last_end, h->win.grace);
   s->gt = wr_hashagg_table_new(h, h->expect);
   if (!s->gt) {
     free(s);
@@ -111,7 +99,7 @@ wr_hslice *wr_hashagg_slice_get(wr_hashagg *h, int64_t start, int64_t rend, int6
   memmove(h->slices + lo + 1, h->slices + lo, sizeof *h->slices * (size_t)(h->nslice - lo));
   h->slices[lo] = s;
   h->nslice++;
-  int64_t at = wr_hashagg_sat_add(wr_hashagg_next_end(h, s), h->win.grace);
+  int64_t at = wr_sat_add(wr_hashagg_next_end(h, s), h->win.grace);
   if (at < h->next_event) h->next_event = at;
   return s;
 }
@@ -470,11 +458,11 @@ weir_status wr_hashagg_advance(wr_hashagg *h, int64_t wm, wr_err *err) {
   weir_status st = WEIR_OK;
   while (st == WEIR_OK && h->nslice) {
     int64_t we = wr_hashagg_next_end(h, h->slices[0]);
-    if (wr_hashagg_sat_add(we, h->win.grace) > wm) break;
+    if (wr_sat_add(we, h->win.grace) > wm) break;
     st = fire(h, we, err);
   }
   if (st == WEIR_OK) {
-    int64_t fe = wr_hashagg_sat_sub(wm, h->win.grace);
+    int64_t fe = wr_sat_sub(wm, h->win.grace);
     if (fe > h->fire_end) h->fire_end = fe;
     if (wm > h->level) h->level = wm;
     if (h->emit == WR_EMIT_EVERY && floor_div(wm, h->every) > floor_div(prev, h->every))
@@ -488,7 +476,7 @@ weir_status wr_hashagg_advance(wr_hashagg *h, int64_t wm, wr_err *err) {
 void wr_hashagg_plan(wr_hashagg *h) {
   int64_t next = INT64_MAX;
   if (h->nslice)
-    next = wr_hashagg_sat_add(wr_hashagg_next_end(h, h->slices[0]), h->win.grace);
+    next = wr_sat_add(wr_hashagg_next_end(h, h->slices[0]), h->win.grace);
   if (h->emit == WR_EMIT_EVERY) {
     int64_t q = floor_div(h->level, h->every), tick;
     if (!__builtin_add_overflow(q, 1, &q) && !__builtin_mul_overflow(q, h->every, &tick) &&

@@ -44,7 +44,7 @@ static void report_late(wr_hashagg *h, int64_t last_end) {
   char s[WR_TS_TEXT_MAX], e[WR_TS_TEXT_MAX], reason[160];
   wr_ts_format(last_end - h->win.size, s);
   wr_ts_format(last_end, e);
-  int64_t late = wr_hashagg_sat_sub(h->level, wr_hashagg_sat_add(last_end, h->win.grace));
+  int64_t late = wr_sat_sub(h->level, wr_sat_add(last_end, h->win.grace));
   snprintf(reason, sizeof reason, "late by %lld.%03lld s for window [%s, %s)",
            (long long)(late / 1000), (long long)(late % 1000), s, e);
   report(h, WR_PROBLEM_LATE, reason);
@@ -117,7 +117,7 @@ static weir_status segment(wr_hashagg *h, wr_batch *b, const int8_t *sign, int *
       if (wm[i] >= h->next_event) break;
       /* Nothing fires below next_event: only lateness moves. */
       h->level = wm[i];
-      int64_t fe = wr_hashagg_sat_sub(wm[i], h->win.grace);
+      int64_t fe = wr_sat_sub(wm[i], h->win.grace);
       if (fe > h->fire_end) h->fire_end = fe;
     }
     h->rowslice[i] = NULL;
@@ -133,7 +133,7 @@ static weir_status segment(wr_hashagg *h, wr_batch *b, const int8_t *sign, int *
         report(h, WR_PROBLEM_BAD_RECORD, "event time out of range");
         continue;
       }
-      if (h->level >= wr_hashagg_sat_add(last_end, h->win.grace)) {
+      if (h->level >= wr_sat_add(last_end, h->win.grace)) {
         report_late(h, last_end);
         continue;
       }

@@ -28,12 +28,6 @@
 
 #include "join_int.h"
 
-int64_t wr_join_sat_add(int64_t a, int64_t b) {
-  int64_t r;
-  if (__builtin_add_overflow(a, b, &r)) return b > 0 ? INT64_MAX : INT64_MIN;
-  return r;
-}
-
 static size_t align8(size_t n) { return (n + 7) & ~(size_t)7; }
 static size_t round16(size_t n) { return (n + 15) & ~(size_t)15; }
 
@@ -573,7 +567,7 @@ static weir_status join_wm(wr_op *op, int port, int64_t wm, wr_err *err) {
   }
   if (!compact_stores(j)) return wr_err_nomem(err);
   int64_t out = j->wm_done;
-  if (out != WR_WM_END && out != WR_WM_NONE) out = wr_join_sat_add(out, -j->bound);
+  if (out != WR_WM_END && out != WR_WM_NONE) out = wr_sat_add(out, -j->bound);
   if (out <= j->wm_out) return WEIR_OK;
   j->wm_out = out;
   return wr_op_emit_wm(op, out, err);

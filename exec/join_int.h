@@ -27,6 +27,7 @@
 #ifndef WR_JOIN_INT_H
 #define WR_JOIN_INT_H
 
+#include "../common/satmath.h"
 #include "grouptable.h"
 #include "ops.h"
 
@@ -178,8 +179,6 @@ typedef struct wr_join {
 } wr_join;
 
 /* ---- join.c ------------------------------------------------------------- */
-
-int64_t wr_join_sat_add(int64_t a, int64_t b);
 
 /* Makes the per-batch scratch hold n rows. */
 bool wr_join_scratch(wr_join *j, int n);

@@ -59,12 +59,6 @@
 #include "gather.h"
 #include "join_int.h"
 
-static int64_t sat_sub(int64_t a, int64_t b) {
-  int64_t r;
-  if (__builtin_sub_overflow(a, b, &r)) return b < 0 ? INT64_MAX : INT64_MIN;
-  return r;
-}
-
 /* ---- expiry queue ------------------------------------------------------- */
 
 static int exp_cmp(const void *a, const void *b) {
@@ -193,7 +187,7 @@ static void report(wr_join *j, int p, wr_problem kind, const char *reason) {
 
 static void report_late(wr_join *j, int p, int64_t t, int64_t wm) {
   char reason[160];
-  int64_t late = sat_sub(wm, t);
+  int64_t late = wr_sat_sub(wm, t);
   snprintf(reason, sizeof reason, "late by %lld.%03lld s: behind the watermark of the %s input of "
            "the interval join", (long long)(late / 1000), (long long)(late % 1000),
            p == 0 ? "left" : "right");
@@ -303,11 +297,11 @@ static weir_status probe_store(wr_join *j, int p, const wr_batch *b, int nk, wr_
     if (l->n) {
       int64_t lo, hi;
       if (p == 0) {
-        lo = wr_join_sat_add(t[i], j->lower);
-        hi = wr_join_sat_add(t[i], j->upper);
+        lo = wr_sat_add(t[i], j->lower);
+        hi = wr_sat_add(t[i], j->upper);
       } else {
-        lo = sat_sub(t[i], j->upper);
-        hi = sat_sub(t[i], j->lower);
+        lo = wr_sat_sub(t[i], j->upper);
+        hi = wr_sat_sub(t[i], j->lower);
       }
       const wr_jent *e = l->v + l->head;
       for (uint32_t x = 0; x < l->n; x++) {

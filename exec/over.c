@@ -66,24 +66,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../common/satmath.h"
 #include "../common/timefmt.h"
 #include "aggfn.h"
 #include "gather.h"
 #include "over_int.h"
 
 #define CHUNK_ROWS WR_BATCH_ROWS
-
-static inline int64_t sat_add(int64_t a, int64_t b) {
-  int64_t r;
-  if (__builtin_add_overflow(a, b, &r)) return b > 0 ? INT64_MAX : INT64_MIN;
-  return r;
-}
-
-static inline int64_t sat_sub(int64_t a, int64_t b) {
-  int64_t r;
-  if (__builtin_sub_overflow(a, b, &r)) return b < 0 ? INT64_MAX : INT64_MIN;
-  return r;
-}
 
 /* Makes *arr hold at least n elements of size sz (capacity *cap). */
 static bool grow(void *arr, int *cap, int n, size_t sz) {
@@ -681,7 +670,7 @@ static void report(wr_over *o, wr_problem kind, const char *reason) {
 static void report_late(wr_over *o, int64_t wm, int64_t t) {
   char ts[WR_TS_TEXT_MAX], reason[160];
   wr_ts_format(t, ts);
-  int64_t late = sat_sub(wm, t);
+  int64_t late = wr_sat_sub(wm, t);
   snprintf(reason, sizeof reason, "late by %lld.%03lld s for per-row window (row time %s)",
            (long long)(late / 1000), (long long)(late % 1000), ts);
   report(o, WR_PROBLEM_LATE, reason);
@@ -954,7 +943,7 @@ static void round_cleanup(wr_over *o, int64_t wm) {
     wr_over_part_retire(o, p);
   }
   o->ntouched = 0;
-  while (o->lru_head && sat_add(o->lru_head->last_wm, o->preceding) <= wm) {
+  while (o->lru_head && wr_sat_add(o->lru_head->last_wm, o->preceding) <= wm) {
     wr_opart *p = o->lru_head;
     lru_unlink(o, p);
     wr_over_trim(o, p, wm);

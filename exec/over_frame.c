@@ -46,17 +46,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../common/satmath.h"
 #include "over_int.h"
 
 #define ROW_T 0
 #define ROW_TSTART 8
 #define NULL_PENDING 2  /* null flag of a LEAD value not known yet */
-
-static inline int64_t sat_sub(int64_t a, int64_t b) {
-  int64_t r;
-  if (__builtin_sub_overflow(a, b, &r)) return b < 0 ? INT64_MAX : INT64_MIN;
-  return r;
-}
 
 /* ---- layouts ------------------------------------------------------------ */
 
@@ -596,7 +591,7 @@ weir_status wr_over_add(wr_over *o, wr_oent *e, int k, wr_err *err) {
   e->pos = pos;
   if (o->frame_rows) {
     if (o->frame == WR_FRAME_RANGE)
-      retract_before(o, p, true, sat_sub(e->t, o->preceding));
+      retract_before(o, p, true, wr_sat_sub(e->t, o->preceding));
     else
       retract_before(o, p, false, pos - o->preceding);
   }
@@ -682,7 +677,7 @@ weir_status wr_over_frame_out(wr_over *o, const wr_oent *e, int k, wr_err *err) 
 void wr_over_trim(wr_over *o, wr_opart *p, int64_t wm) {
   if (o->frame_rows) {
     if (o->frame == WR_FRAME_RANGE)
-      retract_before(o, p, true, sat_sub(wm, o->preceding));
+      retract_before(o, p, true, wr_sat_sub(wm, o->preceding));
     else
       retract_before(o, p, false, p->nproc - o->preceding);
   }

@@ -64,6 +64,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../common/satmath.h"
 #include "../common/timefmt.h"
 #include "session_int.h"
 
@@ -71,20 +72,8 @@
 #define RETIRE_MIN 1024                /* smallest round of key removals */
 #define PREFETCH 8                     /* rows ahead whose state is prefetched */
 
-static int64_t sat_add(int64_t a, int64_t b) {
-  int64_t r;
-  if (__builtin_add_overflow(a, b, &r)) return b > 0 ? INT64_MAX : INT64_MIN;
-  return r;
-}
-
-static int64_t sat_sub(int64_t a, int64_t b) {
-  int64_t r;
-  if (__builtin_sub_overflow(a, b, &r)) return b < 0 ? INT64_MAX : INT64_MIN;
-  return r;
-}
-
 static inline int64_t fire_at(const wr_session *s, const wr_sess *r) {
-  return sat_add(r->end, s->grace);
+  return wr_sat_add(r->end, s->grace);
 }
 
 #define GROW(p, n) (tmp = realloc((p), sizeof *(p) * (size_t)(n)), tmp ? ((p) = tmp, 1) : 0)
@@ -285,7 +274,7 @@ static void report_late(wr_session *s, int64_t rw, int64_t lo, int64_t end) {
   char a[WR_TS_TEXT_MAX], b[WR_TS_TEXT_MAX], reason[160];
   wr_ts_format(lo, a);
   wr_ts_format(end, b);
-  int64_t late = sat_sub(rw, sat_add(end, s->grace));
+  int64_t late = wr_sat_sub(rw, wr_sat_add(end, s->grace));
   snprintf(reason, sizeof reason, "late by %lld.%03lld s for session window [%s, %s)",
            (long long)(late / 1000), (long long)(late % 1000), a, b);
   report(s, WR_PROBLEM_LATE, reason);
@@ -342,7 +331,7 @@ static weir_status place(wr_session *s, uint32_t gid, wr_skey *kh, int64_t t, in
     report_late(s, rw, kh->fired_lo, kh->fired_end);
     return WEIR_OK;
   }
-  int64_t tg = sat_add(t, s->gap);
+  int64_t tg = wr_sat_add(t, s->gap);
   uint32_t p = kh->tail;
   while (p != WR_SESS_NONE && tg <= wr_sess_rec(s, p)->lo) p = wr_sess_rec(s, p)->prev;
   if (p != WR_SESS_NONE && t < wr_sess_rec(s, p)->end) {
@@ -364,7 +353,7 @@ static weir_status place(wr_session *s, uint32_t gid, wr_skey *kh, int64_t t, in
     *sid = p;
     return WEIR_OK;
   }
-  if (sat_add(tg, s->grace) <= rw) {
+  if (wr_sat_add(tg, s->grace) <= rw) {
     report_late(s, rw, t, tg);
     return WEIR_OK;
   }
@@ -394,7 +383,7 @@ static weir_status flush(wr_session *s, wr_err *err) {
   for (int k = 0; k < m; k++) {
     ws[k] = s->olo[k];
     we[k] = s->oend[k];
-    wt[k] = sat_sub(s->oend[k], 1);
+    wt[k] = wr_sat_sub(s->oend[k], 1);
     owm[k] = s->wm_out;
   }
   for (int a = 0; a < s->naggs; a++)
@@ -537,7 +526,7 @@ static weir_status sess_batch(wr_op *op, int port, wr_batch *b, wr_err *err) {
     if (sid != WR_SESS_NONE) {
       wr_sess *r = wr_sess_rec(s, sid);
       if (t[i] >= r->lo && t[i] < r->end && fire_at(s, r) > rw) {
-        int64_t tg = sat_add(t[i], s->gap);
+        int64_t tg = wr_sat_add(t[i], s->gap);
         if (tg > r->end) r->end = tg;
         touch(s, sid);
         s->rowsess[m] = sid;
@@ -663,7 +652,7 @@ static weir_status fire(wr_session *s, int64_t w, wr_err *err) {
 static void retire(wr_session *s, int64_t w) {
   while (s->rready < s->nretire) {
     wr_sretire e = s->retire[s->rready];
-    if (sat_add(sat_add(e.fired_end, s->gap - 1), s->grace) > w) break;
+    if (wr_sat_add(wr_sat_add(e.fired_end, s->gap - 1), s->grace) > w) break;
     s->rready++;
   }
   uint32_t due = s->rready - s->rhead + s->nidle, round = s->gt->live / 4;
@@ -706,7 +695,7 @@ static weir_status sess_wm(wr_op *op, int port, int64_t wm, wr_err *err) {
   }
   retire(s, wm);
   if ((rc = maybe_compact(s, err)) != WEIR_OK) return rc;
-  int64_t out = wm == WR_WM_END ? WR_WM_END : sat_sub(wm, s->grace);
+  int64_t out = wm == WR_WM_END ? WR_WM_END : wr_sat_sub(wm, s->grace);
   if (out <= s->wm_out) return WEIR_OK;
   s->wm_out = out;
   return wr_op_emit_wm(op, out, err);
