@@ -5,7 +5,8 @@
  *
  * The queries are the files DIR/qN.sql (default: sql-examples/nexmark of
  * the source tree), run after DIR/ddl.sql, whose `events = '…'` and
- * `rate = '…'` options are replaced by --events and --rate. A query file
+ * `rate = '…'` options are replaced by --events and --rate. They run in a
+ * temporary directory holding q13's side_input.db. A query file
  * that starts with "-- waits for: …" is not runnable yet and is listed as
  * such. Without query names every q0 … q22 found is taken.
  *
@@ -26,7 +27,11 @@
  * Values are compared as text: integers and TIMESTAMPs (ms) as integers,
  * DOUBLEs with 10 significant digits. SQLite gets regexp_extract and
  * split_index with Flink's meaning so that q21 and q22 can be written as
- * in Flink. The exit status is 1 if any checked query differs or fails.
+ * in Flink (with POSIX regular expressions, not weir's PCRE2), and q14's
+ * user-defined count_char. q12 runs on weir's manual clock (a reference
+ * may name weir statements to run first), so that its processing times
+ * are known. The exit status is 1 if any checked query
+ * differs or fails.
  */
 #include <errno.h>
 #include <math.h>
@@ -56,6 +61,7 @@
 static const struct {
   const char *name;
   const char *sql;
+  const char *setup;   /* weir statements run before the query, or NULL */
 } references[] = {
     {"q0", "SELECT auction, bidder, price, dateTime, extra FROM bid"},
     {"q1", "SELECT auction, bidder, 0.908 * price, dateTime, extra FROM bid"},
@@ -79,6 +85,12 @@ static const struct {
            "(SELECT DISTINCT id, name, dateTime / 10000 * 10000 AS ws FROM person) P JOIN "
            "(SELECT DISTINCT seller, dateTime / 10000 * 10000 AS ws FROM auction) A "
            "ON P.id = A.seller AND P.ws = A.ws"},
+    {"q9", "SELECT id, itemName, description, initialBid, reserve, dateTime, expires, seller, "
+           "category, extra, auction, bidder, price, bid_dateTime, bid_extra FROM (SELECT A.*, "
+           "B.auction, B.bidder, B.price, B.dateTime AS bid_dateTime, B.extra AS bid_extra, "
+           "ROW_NUMBER() OVER (PARTITION BY A.id ORDER BY B.price DESC, B.dateTime) AS rownum "
+           "FROM auction A JOIN bid B ON A.id = B.auction "
+           "AND B.dateTime BETWEEN A.dateTime AND A.expires) WHERE rownum = 1"},
     {"q10", "SELECT auction, bidder, price, dateTime, extra, "
             "strftime('%Y-%m-%d', dateTime / 1000, 'unixepoch'), "
             "strftime('%H:%M', dateTime / 1000, 'unixepoch') FROM bid"},
@@ -88,6 +100,18 @@ static const struct {
             "ROWS UNBOUNDED PRECEDING) AS sid FROM s) "
             "SELECT bidder, COUNT(*), MIN(dateTime), MAX(dateTime) + 10000 FROM g "
             "GROUP BY bidder, sid"},
+    /* q12 on the manual clock: the k-th bid is processed at k * 100 ms. */
+    {"q12", "SELECT bidder, COUNT(*), ws, ws + 10000 FROM (SELECT bidder, "
+            "ROW_NUMBER() OVER (ORDER BY rowid) * 100 / 10000 * 10000 AS ws FROM bid) "
+            "GROUP BY bidder, ws",
+     "SET clock = '1970-01-01 00:00:00'; SET clock_step = '100 ms';"},
+    /* q13: the side input's value is the decimal text of its key. */
+    {"q13", "SELECT auction, bidder, price, dateTime, CAST(auction % 10000 AS TEXT) FROM bid"},
+    {"q14", "SELECT auction, bidder, 0.908 * price, CASE "
+            "WHEN h >= 8 AND h <= 18 THEN 'dayTime' WHEN h <= 6 OR h >= 20 THEN 'nightTime' "
+            "ELSE 'otherTime' END, dateTime, extra, count_char(extra, 'c') FROM "
+            "(SELECT *, CAST(strftime('%H', dateTime / 1000, 'unixepoch') AS INTEGER) AS h "
+            "FROM bid) WHERE 0.908 * price > 1000000 AND 0.908 * price < 50000000"},
     {"q15", "SELECT strftime('%Y-%m-%d', dateTime / 1000, 'unixepoch') AS day, COUNT(*), "
             "COUNT(*) FILTER (WHERE price < 10000), "
             "COUNT(*) FILTER (WHERE price >= 10000 AND price < 1000000), "
@@ -196,9 +220,12 @@ static const char *waits_for(const char *sql, char *buf, size_t cap) {
   return buf;
 }
 
-static const char *reference(const char *name) {
+static const char *reference(const char *name, const char **setup) {
   for (size_t i = 0; i < sizeof references / sizeof *references; i++)
-    if (strcmp(references[i].name, name) == 0) return references[i].sql;
+    if (strcmp(references[i].name, name) == 0) {
+      *setup = references[i].setup;
+      return references[i].sql;
+    }
   return NULL;
 }
 
@@ -630,6 +657,21 @@ static void split_index_fn(sqlite3_context *ctx, int argc, sqlite3_value **argv)
   sqlite3_result_text(ctx, s, end ? (int)(end - s) : -1, SQLITE_TRANSIENT);
 }
 
+/* count_char(s, c): occurrences of the character c in s, Nexmark's
+ * user-defined function of q14. */
+static void count_char_fn(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
+  (void)argc;
+  const char *s = (const char *)sqlite3_value_text(argv[0]);
+  const char *c = (const char *)sqlite3_value_text(argv[1]);
+  if (!s || !c || !*c) {
+    sqlite3_result_null(ctx);
+    return;
+  }
+  sqlite3_int64 n = 0;
+  for (; *s; s++) n += *s == *c;
+  sqlite3_result_int64(ctx, n);
+}
+
 static sqlite3 *load_sqlite(weir_engine *eng) {
   sqlite3 *db;
   if (sqlite3_open(":memory:", &db) != SQLITE_OK) die("%s", "cannot open SQLite");
@@ -637,6 +679,8 @@ static sqlite3 *load_sqlite(weir_engine *eng) {
                           regexp_extract_fn, NULL, NULL);
   sqlite3_create_function(db, "split_index", 3, SQLITE_UTF8 | SQLITE_DETERMINISTIC, NULL,
                           split_index_fn, NULL, NULL);
+  sqlite3_create_function(db, "count_char", 2, SQLITE_UTF8 | SQLITE_DETERMINISTIC, NULL,
+                          count_char_fn, NULL, NULL);
   sqlite3_exec(db, "BEGIN", NULL, NULL, NULL);
   static const char *const tables[] = {"person", "auction", "bid"};
   for (int i = 0; i < 3; i++) {
@@ -652,14 +696,19 @@ static sqlite3 *load_sqlite(weir_engine *eng) {
 }
 
 static bool check_query(weir_engine *eng, sqlite3 *db, const char *name, const char *sql) {
-  const char *ref = reference(name);
+  const char *setup = NULL;
+  const char *ref = reference(name, &setup);
   if (!ref) {
     printf("%-5s not checked: no SQLite reference\n", name);
     return false;
   }
   rowset w = {0}, q = {0};
   weir_callbacks cb = {weir_schema_cb, weir_row_cb, NULL, NULL, &w};
-  if (weir_exec(eng, sql, name, &cb) != WEIR_OK) {
+  weir_status st = setup ? weir_exec(eng, setup, "setup", NULL) : WEIR_OK;
+  if (st == WEIR_OK) st = weir_exec(eng, sql, name, &cb);
+  if (setup && weir_exec(eng, "SET clock = 'system';", "setup", NULL) != WEIR_OK)
+    die("resetting the clock: %s", weir_errmsg(eng));
+  if (st != WEIR_OK) {
     printf("%-5s failed: %s\n", name, weir_errmsg(eng));
     rowset_free(&w);
     return false;
@@ -672,6 +721,37 @@ static bool check_query(weir_engine *eng, sqlite3 *db, const char *name, const c
 }
 
 /* ---- main ------------------------------------------------------------------ */
+
+/* q13 reads side_input.db from the working directory: writes it (with
+ * weir_nexmark_write, one event) into a new temporary directory, makes
+ * that the working directory and returns its path; o->dir is made
+ * absolute first. */
+static char *side_input_dir(options *o) {
+  static char abs_dir[4096];  /* PATH_MAX */
+  if (!realpath(o->dir, abs_dir)) die("cannot find %s", o->dir);
+  o->dir = abs_dir;
+  char *tmp = strdup("/tmp/bench_nexmark_XXXXXX");
+  if (!tmp || !mkdtemp(tmp)) die("mkdtemp: %s", strerror(errno));
+  weir_engine *eng;
+  if (weir_open(&eng) != WEIR_OK) die("%s", "out of memory");
+  weir_nexmark_options one = {.events = 1};
+  if (weir_nexmark_write(eng, &one, tmp) != WEIR_OK) die("side input: %s", weir_errmsg(eng));
+  weir_close(eng);
+  if (chdir(tmp) != 0) die("chdir: %s", strerror(errno));
+  return tmp;
+}
+
+static void side_input_remove(char *tmp) {
+  static const char *const files[] = {"person.jsonl", "auction.jsonl", "bid.jsonl",
+                                      "side_input.db"};
+  char path[4096];
+  for (size_t i = 0; i < sizeof files / sizeof *files; i++) {
+    snprintf(path, sizeof path, "%s/%s", tmp, files[i]);
+    unlink(path);
+  }
+  rmdir(tmp);
+  free(tmp);
+}
 
 static void parse_args(int argc, char **argv, options *o) {
   bool events = false, rate = false;
@@ -713,7 +793,8 @@ static void parse_args(int argc, char **argv, options *o) {
 int main(int argc, char **argv) {
   options o = {0};
   parse_args(argc, argv, &o);
-  char path[4096];
+  char *side = side_input_dir(&o);
+  char path[4096 + 64];
   snprintf(path, sizeof path, "%s/ddl.sql", o.dir);
   char *ddl_text = read_text(path);
   if (!ddl_text) die("cannot read %s", path);
@@ -756,6 +837,7 @@ int main(int argc, char **argv) {
   }
   if (db) sqlite3_close(db);
   weir_close(eng);
+  side_input_remove(side);
   free(ddl);
   free(o.names);
   return failed ? 1 : 0;

@@ -6,7 +6,8 @@
  * The files DIR/person.jsonl, DIR/auction.jsonl and DIR/bid.jsonl hold the
  * same events as the streams of connector 'nexmark' with the same events,
  * rate and seed (weir_nexmark_write does the work), so that another engine
- * can be fed exactly what weir's queries see. Ctrl-C stops the writing
+ * can be fed exactly what weir's queries see; DIR/side_input.db is the
+ * SQLite side input of query 13. Ctrl-C stops the writing
  * (status 130). Options take "--name value" or "--name=value".
  */
 #include <errno.h>
@@ -25,6 +26,8 @@ static const char *const nexmark_help_text =
     "DIR/person.jsonl, DIR/auction.jsonl and DIR/bid.jsonl (DIR is created if\n"
     "missing; the files are replaced). They are the events of CREATE STREAM …\n"
     "WITH (connector = 'nexmark', events = 'N', rate = 'R', seed = 'S').\n"
+    "DIR/side_input.db is query 13's side input: a SQLite table\n"
+    "side_input(key, value) of keys 0 to 9999.\n"
     "\n"
     "Options:\n"
     "  --events N   number of events of all kinds (required)\n"
@@ -100,7 +103,9 @@ int wr_cli_nexmark(int argc, char **argv) {
     fprintf(stderr, "weir: %s\n", weir_errmsg(eng));
     status = WR_EXIT_ERROR;
   } else {
-    fprintf(stderr, "weir: wrote %llu events to %s/person.jsonl, auction.jsonl and bid.jsonl\n",
+    fprintf(stderr,
+            "weir: wrote %llu events to %s/person.jsonl, auction.jsonl and bid.jsonl, and "
+            "side_input.db\n",
             (unsigned long long)o.events, out);
   }
   wr_sigint_uninstall();

@@ -1,5 +1,6 @@
 /*
- * expr.c — constructors of bound expressions and function names.
+ * expr.c — constructors of bound expressions, function names and
+ * structural equality of trees.
  *
  * Nodes live in the caller's arena. Constructors copy what they are given
  * (argument arrays, constant text), so the binder may pass stack arrays and
@@ -97,7 +98,42 @@ const char *wr_fn_name(wr_fn fn) {
       [WR_FN_LENGTH] = "LENGTH",   [WR_FN_SUBSTRING] = "SUBSTRING",
       [WR_FN_TRIM] = "TRIM",      [WR_FN_CONCAT] = "||",
       [WR_FN_EXTRACT] = "EXTRACT", [WR_FN_WINDOW_START] = "WINDOW_START",
+      [WR_FN_REPLACE] = "REPLACE", [WR_FN_SPLIT_INDEX] = "SPLIT_INDEX",
+      [WR_FN_REGEXP] = "REGEXP",   [WR_FN_REGEXP_EXTRACT] = "REGEXP_EXTRACT",
+      [WR_FN_REGEXP_REPLACE] = "REGEXP_REPLACE", [WR_FN_DATE_FORMAT] = "DATE_FORMAT",
   };
   if ((unsigned)fn >= WR_FN__COUNT || !names[fn]) return "?";
   return names[fn];
+}
+
+static bool const_equal(const wr_value *a, const wr_value *b) {
+  if (a->type != b->type || a->null != b->null) return false;
+  if (a->null) return true;
+  switch (a->type) {
+    case WEIR_BOOLEAN: return a->v.b == b->v.b;
+    case WEIR_DOUBLE: return memcmp(&a->v.d, &b->v.d, sizeof a->v.d) == 0;
+    case WEIR_TEXT: return wr_str_cmp(a->v.s, b->v.s) == 0;
+    case WEIR_NULL: return true;
+    default: return a->v.i == b->v.i;
+  }
+}
+
+bool wr_expr_equal(const wr_expr *a, const wr_expr *b) {
+  if (a == b) return true;
+  if (!a || !b || a->kind != b->kind || a->type != b->type) return false;
+  switch (a->kind) {
+    case WR_EX_COL: return a->col == b->col;
+    case WR_EX_CONST: return const_equal(&a->val, &b->val);
+    case WR_EX_FN:
+      if (a->fn != b->fn) return false;
+      break;
+    case WR_EX_CASE:
+      if (a->has_else != b->has_else) return false;
+      break;
+    case WR_EX_CAST: break;
+  }
+  if (a->nargs != b->nargs) return false;
+  for (int i = 0; i < a->nargs; i++)
+    if (!wr_expr_equal(a->args[i], b->args[i])) return false;
+  return true;
 }

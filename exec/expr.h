@@ -40,8 +40,46 @@
  *                         constant 0 BOTH, 1 LEADING, 2 TRAILING
  *   CONCAT              : (TEXT, …) -> TEXT; NULL if any argument is NULL
  *                         (the || operator binds to CONCAT)
+ *   REPLACE             : (TEXT s, TEXT search, TEXT repl) -> TEXT: every
+ *                         non-overlapping search, left to right, replaced;
+ *                         an empty search returns s
+ *   SPLIT_INDEX         : (TEXT s, TEXT sep, BIGINT i) -> TEXT: the i-th
+ *                         (from 0) piece of s split at every sep; NULL if i
+ *                         < 0 or past the last piece, or s is ''. An empty
+ *                         sep splits at each ASCII white-space character
+ *                         (Flink's splitByWholeSeparatorPreserveAllTokens)
+ *   REGEXP              : (TEXT s, TEXT re) -> BOOLEAN: re matches some
+ *                         (possibly empty) substring of s
+ *   REGEXP_EXTRACT      : (TEXT s, TEXT re [, BIGINT group]) -> TEXT: the
+ *                         group (0 = whole match, the default) of the first
+ *                         match; NULL if nothing matches, the group did not
+ *                         take part, or it is < 0 or > the groups of re
+ *   REGEXP_REPLACE      : (TEXT s, TEXT re, TEXT repl) -> TEXT: every match
+ *                         replaced by repl taken literally (no $1); after an
+ *                         empty match the search goes on one character on,
+ *                         as Java's replaceAll
+ *                         Regular expressions are PCRE2 (UTF-8, invalid
+ *                         UTF-8 subjects matched byte-wise where invalid).
+ *                         A constant pattern is compiled once (and JIT-
+ *                         compiled once it has met 65,536 rows); an invalid
+ *                         one fails compilation with the message of
+ *                         wr_fn_check_arg. A pattern that is not
+ *                         constant is compiled per distinct value; an
+ *                         invalid one, or a match that exceeds PCRE2's
+ *                         limits, gives NULL and a bad-record report.
  *   EXTRACT             : (INT field, TIMESTAMP) -> BIGINT; field is a
  *                         constant wr_extract_field
+ *   DATE_FORMAT         : (TIMESTAMP, TEXT fmt) -> TEXT, in UTC, with the
+ *                         pattern letters of Java's DateTimeFormatter (as
+ *                         Flink formats TIMESTAMPs): G (era), y u (year), M L
+ *                         (month; MMM Jan, MMMM January), d, D (day of
+ *                         year), Q (quarter), E (EEE Mon, EEEE Monday), a
+ *                         (AM/PM), H, k, K, h, m, s, S (fraction: S..SSS
+ *                         tenths to milliseconds, more S pad with 0),
+ *                         'quoted text', '' for a quote; other ASCII
+ *                         letters are errors, other characters literal. A
+ *                         constant fmt is parsed once; a bad non-constant
+ *                         one gives NULL and a bad-record report.
  *   WINDOW_START        : (TIMESTAMP t, INTERVAL size, INTERVAL offset)
  *                         -> TIMESTAMP: start of the tumbling window holding
  *                         t, i.e. t - floormod(t - offset, size)
@@ -56,8 +94,9 @@
  * when an argument is NULL.
  *
  * Text results may be slices of the input batch's strings (COALESCE, CASE,
- * SUBSTRING, TRIM pass them through), so an output batch must not outlive
- * its input. A program keeps registers between calls: one program must not
+ * SUBSTRING, TRIM, SPLIT_INDEX, REGEXP_EXTRACT, and REPLACE and
+ * REGEXP_REPLACE without a match pass them through), so an output batch
+ * must not outlive its input. A program keeps registers between calls: one program must not
  * be evaluated by two threads at once.
  */
 #ifndef WR_EXPR_H
@@ -82,6 +121,8 @@ typedef enum wr_fn {
   WR_FN_ABS, WR_FN_ROUND, WR_FN_FLOOR, WR_FN_CEIL,
   WR_FN_LOWER, WR_FN_UPPER, WR_FN_LENGTH, WR_FN_SUBSTRING, WR_FN_TRIM, WR_FN_CONCAT,
   WR_FN_EXTRACT, WR_FN_WINDOW_START,
+  WR_FN_REPLACE, WR_FN_SPLIT_INDEX, WR_FN_REGEXP, WR_FN_REGEXP_EXTRACT, WR_FN_REGEXP_REPLACE,
+  WR_FN_DATE_FORMAT,
   WR_FN__COUNT
 } wr_fn;
 
@@ -109,6 +150,18 @@ wr_expr *wr_expr_const(wr_arena *a, const wr_value *v);
 wr_expr *wr_expr_fn(wr_arena *a, wr_fn fn, weir_type type, int nargs, wr_expr **args);
 wr_expr *wr_expr_cast(wr_arena *a, wr_expr *arg, weir_type to);
 wr_expr *wr_expr_case(wr_arena *a, weir_type type, int nargs, wr_expr **args, bool has_else);
+
+/* Checks constant argument `arg` (0-based) of fn the way compilation will
+ * (regular expressions of the REGEXP functions, DATE_FORMAT's format), so
+ * that the binder can report a bad one with its position. WEIR_OK for
+ * arguments that need no check; otherwise WEIR_ESEMANTIC with a message
+ * such as "REGEXP_EXTRACT: invalid regular expression '(a': missing
+ * closing parenthesis at offset 2". */
+weir_status wr_fn_check_arg(wr_fn fn, int arg, const wr_value *v, wr_err *err);
+
+/* Whether a and b are the same tree: same kinds, types, columns,
+ * constants and functions (not necessarily the same nodes). */
+bool wr_expr_equal(const wr_expr *a, const wr_expr *b);
 
 /* Name of a function as EXPLAIN prints it ("+", "=", "LOWER", …). */
 const char *wr_fn_name(wr_fn fn);

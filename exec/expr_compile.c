@@ -17,6 +17,15 @@
  *
  * AND, OR, CASE and COALESCE guard their later operands with mask steps
  * (see expr_int.h); a mask step that would guard no step is removed.
+ *
+ * Common subexpressions: every compiled function, CASE or CAST node is
+ * remembered with its register and the mask in force. A node equal to a
+ * remembered one (wr_expr_equal) reuses its register when that mask is the
+ * current one or one of its ancestors: the rows active now are a subset of
+ * the rows it was computed for, and if those were none, the mask steps
+ * skipped every step that could read it. So the four LOWER(channel) of
+ * CASE WHEN LOWER(channel) = 'a' … WHEN LOWER(channel) = 'd' … run once, and
+ * a failing CAST written twice is reported once per row.
  */
 #include <stdio.h>
 #include <string.h>
@@ -151,14 +160,16 @@ static int col_reg(wr_prog *p, const wr_expr *e, wr_err *err) {
   return p->colreg[e->col];
 }
 
-static int mask_new(wr_prog *p, wr_err *err) {
-  int cap = p->maskcap;
+static int mask_new(wr_prog *p, int parent, wr_err *err) {
+  int cap = p->maskcap, pcap = p->maskcap;
   if (!grow(p->a, (void **)&p->mask_cur, &cap, p->nmasks + 1, sizeof *p->mask_cur) ||
+      !grow(p->a, (void **)&p->mask_parent, &pcap, p->nmasks + 1, sizeof *p->mask_parent) ||
       !grow(p->a, (void **)&p->mask_buf, &p->maskcap, p->nmasks + 1, sizeof *p->mask_buf)) {
     wr_err_nomem(err);
     return -1;
   }
   p->mask_cur[p->nmasks] = NULL;
+  p->mask_parent[p->nmasks] = parent;
   p->mask_buf[p->nmasks] = wr_arena_zalloc(p->a, (size_t)p->rows);
   if (!p->mask_buf[p->nmasks]) {
     wr_err_nomem(err);
@@ -194,7 +205,7 @@ static int step_new(wr_prog *p, wr_kernel fn, int out, int nin, const int *in, i
 /* Appends a mask step of the given kind over register src; returns the new
  * mask's index in *omask and the step index. */
 static int mask_step(wr_prog *p, int kind, int src, int parent, int *omask, wr_err *err) {
-  int m = mask_new(p, err);
+  int m = mask_new(p, parent, err);
   if (m < 0) return -1;
   int si = step_new(p, wr_k_mask, -1, 1, &src, parent, err);
   if (si < 0) return -1;
@@ -256,11 +267,26 @@ static bind_fn binder_of(wr_fn fn) {
     case WR_FN_ABS: case WR_FN_ROUND: case WR_FN_FLOOR: case WR_FN_CEIL:
       return wr_math_bind;
     case WR_FN_LIKE: case WR_FN_LOWER: case WR_FN_UPPER: case WR_FN_LENGTH:
-    case WR_FN_SUBSTRING: case WR_FN_TRIM: case WR_FN_CONCAT:
+    case WR_FN_SUBSTRING: case WR_FN_TRIM: case WR_FN_CONCAT: case WR_FN_REPLACE:
+    case WR_FN_SPLIT_INDEX:
       return wr_text_bind;
     case WR_FN_EXTRACT: case WR_FN_WINDOW_START:
       return wr_time_bind;
+    case WR_FN_REGEXP: case WR_FN_REGEXP_EXTRACT: case WR_FN_REGEXP_REPLACE:
+      return wr_regex_bind;
+    case WR_FN_DATE_FORMAT:
+      return wr_datefmt_bind;
     default: return NULL;
+  }
+}
+
+weir_status wr_fn_check_arg(wr_fn fn, int arg, const wr_value *v, wr_err *err) {
+  if (arg != 1 || v->null || v->type != WEIR_TEXT) return WEIR_OK;
+  switch (fn) {
+    case WR_FN_REGEXP: case WR_FN_REGEXP_EXTRACT: case WR_FN_REGEXP_REPLACE:
+      return wr_regex_check(fn, v->v.s, err);
+    case WR_FN_DATE_FORMAT: return wr_datefmt_check(v->v.s, err);
+    default: return WEIR_OK;
   }
 }
 
@@ -274,8 +300,11 @@ static void arity(wr_fn fn, int *min, int *max) {
       *min = *max = 1;
       break;
     case WR_FN_ROUND: *min = 1; break;
-    case WR_FN_LIKE: case WR_FN_SUBSTRING: *max = 3; break;
-    case WR_FN_TRIM: case WR_FN_WINDOW_START: *min = *max = 3; break;
+    case WR_FN_LIKE: case WR_FN_SUBSTRING: case WR_FN_REGEXP_EXTRACT: *max = 3; break;
+    case WR_FN_TRIM: case WR_FN_WINDOW_START: case WR_FN_REPLACE: case WR_FN_SPLIT_INDEX:
+    case WR_FN_REGEXP_REPLACE:
+      *min = *max = 3;
+      break;
     case WR_FN_IN: *max = -1; break;
     case WR_FN_COALESCE: case WR_FN_CONCAT: *min = 1; *max = -1; break;
     default: break;
@@ -465,15 +494,36 @@ static int compile_cast(wr_prog *p, const wr_expr *e, int mask, wr_err *err) {
   return emit(p, e, NULL, 0, 1, &a, mask, err);
 }
 
-static int compile(wr_prog *p, const wr_expr *e, int mask, wr_err *err) {
-  if (!e) {
-    wr_err_set(err, WEIR_EMISUSE, "missing expression");
-    return -1;
+/* ---- common subexpressions ---------------------------------------------------- */
+
+typedef struct wr_memo {
+  const wr_expr *e;
+  int mask;  /* mask in force when e was compiled */
+  int reg;   /* its value */
+} wr_memo;
+
+/* Is `outer` the mask `inner` or one of its ancestors (-1: every row)? */
+static bool mask_covers(const wr_prog *p, int outer, int inner) {
+  for (; inner >= 0; inner = p->mask_parent[inner])
+    if (inner == outer) return true;
+  return outer < 0;
+}
+
+static int memo_find(const wr_prog *p, const wr_expr *e, int mask) {
+  for (int i = 0; i < p->nmemo; i++) {
+    const wr_memo *m = &p->memo[i];
+    if (mask_covers(p, m->mask, mask) && wr_expr_equal(m->e, e)) return m->reg;
   }
-  if (e->type == WEIR_DECIMAL) {
-    wr_err_set(err, WEIR_EUNSUPPORTED, "DECIMAL expressions are not executable yet");
-    return -1;
-  }
+  return -1;
+}
+
+static bool memo_add(wr_prog *p, const wr_expr *e, int mask, int reg) {
+  if (!grow(p->a, (void **)&p->memo, &p->memocap, p->nmemo + 1, sizeof *p->memo)) return false;
+  p->memo[p->nmemo++] = (wr_memo){e, mask, reg};
+  return true;
+}
+
+static int compile_node(wr_prog *p, const wr_expr *e, int mask, wr_err *err) {
   switch (e->kind) {
     case WR_EX_COL: return col_reg(p, e, err);
     case WR_EX_CONST: return reg_const(p, &e->val, e->type, err);
@@ -483,6 +533,23 @@ static int compile(wr_prog *p, const wr_expr *e, int mask, wr_err *err) {
   }
   wr_err_set(err, WEIR_EMISUSE, "bad expression kind %d", (int)e->kind);
   return -1;
+}
+
+static int compile(wr_prog *p, const wr_expr *e, int mask, wr_err *err) {
+  if (!e) {
+    wr_err_set(err, WEIR_EMISUSE, "missing expression");
+    return -1;
+  }
+  if (e->type == WEIR_DECIMAL) {
+    wr_err_set(err, WEIR_EUNSUPPORTED, "DECIMAL expressions are not executable yet");
+    return -1;
+  }
+  bool shared = e->kind != WR_EX_COL && e->kind != WR_EX_CONST;
+  int r = shared ? memo_find(p, e, mask) : -1;
+  if (r >= 0) return r;
+  r = compile_node(p, e, mask, err);
+  if (r >= 0 && shared && !memo_add(p, e, mask, r)) return wr_err_nomem(err), -1;
+  return r;
 }
 
 /* Builds a program with registers of `rows` rows (see wr_prog_compile). */

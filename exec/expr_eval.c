@@ -84,21 +84,41 @@ uint8_t *wr_k_skipmap(wr_prog *p, const wr_step *s, int n) {
   return wr_k_nulls_own(p, s, n, true);
 }
 
+void *wr_bump_alloc(wr_arena *a, wr_bump *b, size_t n, size_t min) {
+  if (!b->blk || b->cap - b->used < n) {
+    size_t cap = b->cap * 2;
+    if (cap < 2 * n) cap = 2 * n;
+    if (cap < min) cap = min;
+    char *blk = wr_arena_alloc(a, cap);
+    if (!blk) return NULL;
+    b->blk = blk;
+    b->cap = cap;
+    b->used = 0;
+  }
+  void *r = b->blk + b->used;
+  b->used += n;
+  return r;
+}
+
 char *wr_k_alloc(wr_prog *p, size_t n) {
   if (p->sarena) return wr_arena_alloc(p->sarena, n ? n : 1);
-  if (p->scr_cap - p->scr_used < n || !p->scr) {
-    size_t cap = p->scr_cap * 2;
-    if (cap < 2 * n) cap = 2 * n;
-    if (cap < 4096) cap = 4096;
-    char *blk = wr_arena_alloc(p->a, cap);
-    if (!blk) return NULL;
-    p->scr = blk;
-    p->scr_cap = cap;
-    p->scr_used = 0;
+  return wr_bump_alloc(p->a, &p->scr, n, 4096);
+}
+
+bool wr_kcache_set(wr_prog *p, wr_kcache *c, wr_str s) {
+  if (s.n >= c->cap) {
+    size_t cap = c->cap ? c->cap : 64;
+    while (cap <= s.n) cap *= 2;
+    char *t = wr_arena_alloc(p->a, cap);
+    if (!t) return false;
+    c->text = t;
+    c->cap = cap;
   }
-  char *r = p->scr + p->scr_used;
-  p->scr_used += n;
-  return r;
+  if (s.n) memcpy(c->text, s.p, s.n);
+  c->text[s.n] = 0;
+  c->n = s.n;
+  c->valid = true;
+  return true;
 }
 
 int wr_k_fail(wr_prog *p, const char *reason, const char *raw, size_t raw_len) {
@@ -203,7 +223,7 @@ weir_status wr_prog_select(wr_prog *p, const wr_batch *in, int *sel, int *nsel, 
     return wr_err_set(err, WEIR_EMISUSE, "selection by a %s expression", wr_type_name(p->type));
   if (p->type == WEIR_NULL) return WEIR_OK;
   p->sarena = NULL;
-  p->scr_used = 0;
+  p->scr.used = 0;
   int k = 0;
   for (int off = 0; off < in->n; off += p->rows) {
     int n = in->n - off < p->rows ? in->n - off : p->rows;

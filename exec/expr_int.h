@@ -33,9 +33,23 @@
 #ifndef WR_EXPR_INT_H
 #define WR_EXPR_INT_H
 
+#include <string.h>
+
 #include "expr.h"
 
 typedef struct wr_step wr_step;
+
+/* Memory handed out from a block of an arena by bumping `used`; rewound by
+ * setting used to 0. A request that does not fit gets a block twice as
+ * large (at least twice the request and `min` bytes) in place of the old
+ * one, which stays valid until the arena is freed: the memory stays within
+ * twice the largest need between rewinds. */
+typedef struct wr_bump {
+  char *blk;
+  size_t cap, used;
+} wr_bump;
+/* n bytes (16-aligned when n and the blocks are) or NULL when out of memory. */
+void *wr_bump_alloc(wr_arena *a, wr_bump *b, size_t n, size_t min);
 
 /* Kernel results. */
 enum {
@@ -87,12 +101,14 @@ struct wr_prog {
   int *colreg;           /* input column -> register, -1 if unused */
   uint8_t *all_null;     /* `rows` bytes of 1: null map of NULL constants */
   uint8_t *zeros;        /* `rows` bytes of 0: stands in for absent null maps */
+  int *mask_parent;      /* per mask: the mask in force where it was made */
+  struct wr_memo *memo;  /* compilation: subtrees already compiled */
+  int nmemo, memocap;
   wr_arena *a;           /* arena holding the program */
   wr_qctx *ctx;          /* where bad values are reported (may be NULL) */
   /* State of the evaluation under way. */
   wr_arena *sarena;      /* arena for produced strings; NULL: scratch */
-  char *scr;             /* scratch block for strings (wr_prog_select) */
-  size_t scr_cap, scr_used;
+  wr_bump scr;           /* scratch for strings (wr_prog_select) */
   bool folding;          /* compile-time folding: bad values only counted */
   bool strict;           /* constant evaluation: a bad value is an error */
   int fails;             /* bad values met while folding */
@@ -145,6 +161,8 @@ weir_status wr_logic_bind(wr_prog *p, wr_step *s, wr_fn fn, weir_type t, wr_err 
 weir_status wr_math_bind(wr_prog *p, wr_step *s, wr_fn fn, weir_type t, wr_err *err);
 weir_status wr_text_bind(wr_prog *p, wr_step *s, wr_fn fn, weir_type t, wr_err *err);
 weir_status wr_time_bind(wr_prog *p, wr_step *s, wr_fn fn, weir_type t, wr_err *err);
+weir_status wr_regex_bind(wr_prog *p, wr_step *s, wr_fn fn, weir_type t, wr_err *err);
+weir_status wr_datefmt_bind(wr_prog *p, wr_step *s, wr_fn fn, weir_type t, wr_err *err);
 /* CAST from the input register's type to `to`. */
 weir_status wr_cast_bind(wr_prog *p, wr_step *s, weir_type to, wr_err *err);
 
@@ -175,6 +193,39 @@ static inline int wr_type_class(weir_type t) {
  * added to integral values ("2.5", "100.0", "1e+20", "NaN", "-Infinity");
  * out holds at least 32 bytes. Returns the length. */
 int wr_fmt_double(double d, char *out);
+
+/* Floor division and modulo (b > 0 for floormod's result in [0, b)). */
+static inline int64_t wr_floordiv(int64_t a, int64_t b) {
+  int64_t q = a / b;
+  if (a % b != 0 && ((a < 0) != (b < 0))) q--;
+  return q;
+}
+static inline int64_t wr_floormod(int64_t a, int64_t b) {
+  int64_t m = a % b;
+  return m < 0 ? m + b : m;
+}
+
+/* The last non-constant operand a kernel prepared (a regular expression, a
+ * DATE_FORMAT format), kept as its own copy of the text in the program's
+ * arena: a buffer that grows by doubling, so its memory stays within twice
+ * the longest text seen. */
+typedef struct wr_kcache {
+  char *text;     /* copy of the text, NUL-terminated */
+  uint32_t n;     /* its length */
+  size_t cap;     /* bytes of text */
+  bool valid;     /* holds a text */
+} wr_kcache;
+/* True if the cache holds exactly s. */
+static inline bool wr_kcache_hit(const wr_kcache *c, wr_str s) {
+  return c->valid && c->n == s.n && (s.n == 0 || memcmp(c->text, s.p, s.n) == 0);
+}
+/* Makes the cache hold a copy of s; false when out of memory. */
+bool wr_kcache_set(wr_prog *p, wr_kcache *c, wr_str s);
+
+/* Preparation of constant operands (func_regex.c, func_datefmt.c): checks
+ * a pattern or format the way compilation would (see wr_fn_check_arg). */
+weir_status wr_regex_check(wr_fn fn, wr_str pattern, wr_err *err);
+weir_status wr_datefmt_check(wr_str fmt, wr_err *err);
 
 /* Error for argument types a function does not take. */
 weir_status wr_expr_type_error(const wr_prog *p, const wr_step *s, wr_fn fn, wr_err *err);

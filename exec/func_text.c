@@ -1,11 +1,13 @@
 /*
- * func_text.c — LIKE, LOWER, UPPER, LENGTH, SUBSTRING, TRIM and CONCAT.
+ * func_text.c — LIKE, LOWER, UPPER, LENGTH, SUBSTRING, TRIM, CONCAT, REPLACE
+ * and SPLIT_INDEX.
  *
  * Text kernels work row by row and skip NULL and inactive rows (whose
  * slices must not be read). Results that are pieces of an input
- * (SUBSTRING, TRIM) are slices of it, not copies; new strings (LOWER,
- * UPPER, CONCAT) are written into one allocation per chunk, sized by a
- * first pass over the lengths.
+ * (SUBSTRING, TRIM, SPLIT_INDEX, REPLACE without a match) are slices of
+ * it, not copies; new strings (LOWER, UPPER, CONCAT) are written into one
+ * allocation per chunk, sized by a first pass over the lengths; REPLACE
+ * counts a row's occurrences, then allocates its result.
  *
  * Characters are UTF-8 code points: LENGTH counts non-continuation bytes,
  * SUBSTRING positions and LIKE's _ step over whole code points. Invalid
@@ -198,12 +200,15 @@ static int map_case(wr_prog *p, const wr_step *s, int n, bool upper) {
       o[r] = (wr_str){NULL, 0};
       continue;
     }
-    for (uint32_t i = 0; i < a[r].n; i++) {
-      char c = a[r].p[i];
-      buf[i] = (c >= lo && c <= lo + 25) ? (char)(c ^ 0x20) : c;
+    const char *restrict src = a[r].p;
+    char *restrict dst = buf;
+    uint32_t len = a[r].n;
+    for (uint32_t i = 0; i < len; i++) {
+      unsigned char c = (unsigned char)src[i];
+      dst[i] = (char)(c ^ ((unsigned char)(c - (unsigned char)lo) < 26 ? 0x20 : 0));
     }
-    o[r] = (wr_str){buf, a[r].n};
-    buf += a[r].n;
+    o[r] = (wr_str){buf, len};
+    buf += len;
   }
   return WR_K_OK;
 }
@@ -333,6 +338,165 @@ static int concat_k(wr_prog *p, const wr_step *s, int n) {
   return WR_K_OK;
 }
 
+/* ---- REPLACE, SPLIT_INDEX -------------------------------------------------------------- */
+
+/* 0x80 in each byte of w that is zero, nothing elsewhere (exact: no carry
+ * crosses bytes). */
+static inline uint64_t zero_bytes(uint64_t w) {
+  const uint64_t low7 = UINT64_C(0x7F7F7F7F7F7F7F7F);
+  return ~(((w & low7) + low7) | w | low7);
+}
+
+/* Offset just after the k-th (k >= 1) byte c of x[0, n), or n + 1 when x
+ * has fewer. Eight bytes a step: the set bits of t are the bytes equal to
+ * c, in memory order on a little-endian machine. */
+static size_t after_nth_byte(const char *x, size_t n, char c, int64_t k) {
+  size_t i = 0;
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+  const uint64_t pat = UINT64_C(0x0101010101010101) * (unsigned char)c;
+  for (; i + 8 <= n; i += 8) {
+    uint64_t w;
+    memcpy(&w, x + i, 8);
+    for (uint64_t t = zero_bytes(w ^ pat); t; t &= t - 1)
+      if (--k == 0) return i + (size_t)(__builtin_ctzll(t) >> 3) + 1;
+  }
+#endif
+  for (; i < n; i++)
+    if (x[i] == c && --k == 0) return i + 1;
+  return n + 1;
+}
+
+/* How many bytes of x[0, n) are c: eight bytes a step. */
+static size_t count_byte(const char *x, size_t n, char c) {
+  const uint64_t ones = UINT64_C(0x0101010101010101), pat = ones * (unsigned char)c;
+  size_t i = 0, k = 0;
+  for (; i + 8 <= n; i += 8) {
+    uint64_t w;
+    memcpy(&w, x + i, 8);
+    k += (size_t)(((zero_bytes(w ^ pat) >> 7) * ones) >> 56);
+  }
+  for (; i < n; i++) k += x[i] == c;
+  return k;
+}
+
+/* Writes x[0, n) with every byte c replaced by `to` at w. */
+static void replace_byte(const char *x, size_t n, char c, wr_str to, char *w) {
+  for (size_t i = 0; i < n; i++) {
+    if (x[i] != c) {
+      *w++ = x[i];
+    } else if (to.n == 1) {
+      *w++ = to.p[0];
+    } else if (to.n) {
+      memcpy(w, to.p, to.n);
+      w += to.n;
+    }
+  }
+}
+
+/* REPLACE(s, search, repl): counts the occurrences first, so that a row
+ * without one returns s itself and others take one allocation. A one-byte
+ * search (the common case) is counted eight bytes a step and replaced in
+ * one pass over the bytes; longer ones are found with memmem. */
+static int replace_k(wr_prog *p, const wr_step *s, int n) {
+  const wr_str *a = WR_IN(p, s, 0)->data, *f = WR_IN(p, s, 1)->data,
+               *t = WR_IN(p, s, 2)->data;
+  wr_str *o = WR_OUT(p, s)->data;
+  const uint8_t *skip = wr_k_skipmap(p, s, n);
+  for (int r = 0; r < n; r++) {
+    o[r] = (wr_str){NULL, 0};
+    if (skip && skip[r]) continue;
+    wr_str x = a[r], fr = f[r], to = t[r];
+    size_t hits = 0;
+    const char *end = x.p + x.n, *q = x.p;
+    if (fr.n == 1)
+      hits = count_byte(x.p, x.n, fr.p[0]);
+    else if (fr.n && x.n)
+      for (; (q = memmem(q, (size_t)(end - q), fr.p, fr.n)) != NULL; q += fr.n) hits++;
+    if (hits == 0) {
+      o[r] = x;
+      continue;
+    }
+    uint64_t len = x.n + hits * ((uint64_t)to.n - fr.n);
+    if (len > UINT32_MAX) return WR_K_NOMEM;
+    char *buf = wr_k_alloc(p, (size_t)len), *w = buf;
+    if (!buf) return WR_K_NOMEM;
+    o[r] = (wr_str){buf, (uint32_t)len};
+    if (fr.n == 1) {
+      replace_byte(x.p, x.n, fr.p[0], to, buf);
+      continue;
+    }
+    const char *from = x.p;
+    while ((q = memmem(from, (size_t)(end - from), fr.p, fr.n)) != NULL) {
+      memcpy(w, from, (size_t)(q - from));
+      w += q - from;
+      if (to.n) memcpy(w, to.p, to.n);
+      w += to.n;
+      from = q + fr.n;
+    }
+    memcpy(w, from, (size_t)(end - from));
+  }
+  return WR_K_OK;
+}
+
+/* Java's Character.isWhitespace for ASCII. */
+static inline bool ascii_space(char c) {
+  return c == ' ' || (c >= '\t' && c <= '\r') || (c >= 0x1C && c <= 0x1F);
+}
+
+/* Offset of the first separator in x[from, x.n) (x.n if none): sep (of
+ * two bytes or more), or one white-space byte when sep is empty. */
+static size_t next_sep(wr_str x, size_t from, wr_str sep) {
+  if (sep.n == 0) {
+    while (from < x.n && !ascii_space(x.p[from])) from++;
+    return from;
+  }
+  const char *q = from < x.n ? memmem(x.p + from, x.n - from, sep.p, sep.n) : NULL;
+  return q ? (size_t)(q - x.p) : x.n;
+}
+
+/* The k-th (from 0) piece of x split at every byte c, or false. */
+static bool piece_at_byte(wr_str x, char c, int64_t k, wr_str *out) {
+  size_t from = k ? after_nth_byte(x.p, x.n, c, k) : 0;
+  if (from > x.n) return false;
+  size_t end = from + after_nth_byte(x.p + from, x.n - from, c, 1) - 1;
+  *out = (wr_str){x.p + from, (uint32_t)(end - from)};
+  return true;
+}
+
+/* SPLIT_INDEX(s, sep, i): the i-th piece, found by skipping i separators.
+ * A one-byte separator (URL directories) is searched eight bytes a step. */
+static int split_index_k(wr_prog *p, const wr_step *s, int n) {
+  const wr_str *a = WR_IN(p, s, 0)->data, *sp = WR_IN(p, s, 1)->data;
+  const int64_t *ix = WR_IN(p, s, 2)->data;
+  wr_str *o = WR_OUT(p, s)->data;
+  uint8_t *nl = wr_k_nulls_own(p, s, n, true);
+  for (int r = 0; r < n; r++) {
+    o[r] = (wr_str){NULL, 0};
+    if (nl[r]) continue;
+    wr_str x = a[r], sep = sp[r];
+    int64_t k = ix[r];
+    if (k < 0 || x.n == 0) {
+      nl[r] = 1;
+      continue;
+    }
+    if (sep.n == 1) {
+      if (!piece_at_byte(x, sep.p[0], k, &o[r])) nl[r] = 1;
+      continue;
+    }
+    size_t step = sep.n ? sep.n : 1, from = 0, at = next_sep(x, 0, sep);
+    for (; k > 0 && at < x.n; k--) {
+      from = at + step;
+      at = next_sep(x, from, sep);
+    }
+    if (k > 0) {
+      nl[r] = 1;
+      continue;
+    }
+    o[r] = (wr_str){x.p + from, (uint32_t)(at - from)};
+  }
+  return WR_K_OK;
+}
+
 /* ---- binding ---------------------------------------------------------------------------- */
 
 static bool arg_is(const wr_prog *p, const wr_step *s, int j, weir_type t) {
@@ -394,6 +558,14 @@ weir_status wr_text_bind(wr_prog *p, wr_step *s, wr_fn fn, weir_type t, wr_err *
       s->fn = trim_k;
       return WEIR_OK;
     }
+    case WR_FN_REPLACE:
+      if (t != WEIR_TEXT || !arg_is(p, s, 1, WEIR_TEXT) || !arg_is(p, s, 2, WEIR_TEXT)) break;
+      s->fn = replace_k;
+      return WEIR_OK;
+    case WR_FN_SPLIT_INDEX:
+      if (t != WEIR_TEXT || !arg_is(p, s, 1, WEIR_TEXT) || !arg_is(p, s, 2, WEIR_BIGINT)) break;
+      s->fn = split_index_k;
+      return WEIR_OK;
     case WR_FN_CONCAT:
       if (t != WEIR_TEXT) break;
       for (int j = 1; j < s->nin; j++)

@@ -20,19 +20,8 @@
 
 #define MS_PER_DAY INT64_C(86400000)
 
-static int64_t floordiv(int64_t a, int64_t b) {
-  int64_t q = a / b;
-  if (a % b != 0 && ((a < 0) != (b < 0))) q--;
-  return q;
-}
-
-static int64_t floormod(int64_t a, int64_t b) {
-  int64_t m = a % b;
-  return m < 0 ? m + b : m;
-}
-
 static int64_t iso_week(int64_t days) {
-  int64_t isodow = floormod(days + 3, 7) + 1; /* Monday = 1; 1970-01-01 was a Thursday */
+  int64_t isodow = wr_floormod(days + 3, 7) + 1; /* Monday = 1; 1970-01-01 was a Thursday */
   int64_t thursday = days - (isodow - 1) + 3;
   int64_t y;
   unsigned m, d;
@@ -41,7 +30,7 @@ static int64_t iso_week(int64_t days) {
 }
 
 static int64_t extract_one(int field, int64_t ms) {
-  int64_t days = floordiv(ms, MS_PER_DAY);
+  int64_t days = wr_floordiv(ms, MS_PER_DAY);
   int64_t in_day = ms - days * MS_PER_DAY;
   int64_t y;
   unsigned m, d;
@@ -50,9 +39,9 @@ static int64_t extract_one(int field, int64_t ms) {
     case WR_EXTRACT_MINUTE: return in_day / 60000 % 60;
     case WR_EXTRACT_SECOND: return in_day / 1000 % 60;
     case WR_EXTRACT_MILLISECOND: return in_day % 60000;
-    case WR_EXTRACT_DOW: return floormod(days + 4, 7) + 1;
+    case WR_EXTRACT_DOW: return wr_floormod(days + 4, 7) + 1;
     case WR_EXTRACT_WEEK: return iso_week(days);
-    case WR_EXTRACT_EPOCH: return floordiv(ms, 1000);
+    case WR_EXTRACT_EPOCH: return wr_floordiv(ms, 1000);
     default: break;
   }
   wr_civil_from_days(days, &y, &m, &d);
@@ -87,7 +76,7 @@ static int wstart_vv(wr_prog *p, const wr_step *s, int n) {
       continue;
     }
     int64_t x = (int64_t)((uint64_t)t[r] - (uint64_t)off[r]);
-    o[r] = (int64_t)((uint64_t)t[r] - (uint64_t)floormod(x, size[r]));
+    o[r] = (int64_t)((uint64_t)t[r] - (uint64_t)wr_floormod(x, size[r]));
   }
   return WR_K_OK;
 }

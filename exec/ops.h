@@ -35,6 +35,14 @@ wr_op *wr_project_new(wr_qctx *ctx, int n, wr_prog **progs, wr_err *err);
 wr_op *wr_wmassign_new(wr_qctx *ctx, const char *stream, int time_col, int64_t delay,
                        wr_err *err);
 
+/* PROCTIME(): appends a TIMESTAMP column holding each row's processing
+ * time (wr_qctx_proctime) to batches of nin columns, and replaces event
+ * time by processing time downstream: per-row and forwarded watermarks are
+ * the last stamp - 1 ms; upstream watermarks are dropped except WR_WM_END.
+ * Registers a timer (wr_qctx_timer_add) that advances the watermark with
+ * the clock while no row arrives. */
+wr_op *wr_proctime_new(wr_qctx *ctx, int nin, const weir_type *in_types, wr_err *err);
+
 /* ---- aggregation -------------------------------------------------------- */
 
 typedef enum wr_aggfn {
@@ -223,6 +231,12 @@ typedef struct wr_topn_spec {
    * the watermark W >= its window_end; input before that is buffered. */
   int window_end_col;
   const char *source;
+  /* The input is a changelog (its rows may be -U/-D retractions): every
+   * row of every partition is kept from the first batch on, since a
+   * retracted top row is replaced by the next one below. When false, rows
+   * falling out of the top n are discarded and a retraction is refused
+   * (WEIR_EUNSUPPORTED). Unbounded mode only. */
+  bool changelog_input;
 } wr_topn_spec;
 
 /* Top-N per partition. Unbounded mode (window_end_col < 0) emits a
@@ -232,7 +246,7 @@ typedef struct wr_topn_spec {
  * Deduplication is n = 1: ordered by event time ascending (keep first) it
  * emits only +I and never retracts; descending (keep last) it emits -U/+U
  * as newer rows replace the kept one. State: at most n rows per partition
- * (for changelog input, every row of the partition, to refill the top). */
+ * (with changelog_input, every row of the partition, to refill the top). */
 wr_op *wr_topn_new(wr_qctx *ctx, const wr_topn_spec *spec, wr_err *err);
 
 /* ---- joins of two streams ---------------------------------------------- */

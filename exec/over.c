@@ -2,7 +2,7 @@
  * over.c — per-row windows (OVER): for every input row, functions over
  * the rows of its partition up to it in event-time order (contract in
  * ops.h; one partition's frame and functions are in over_frame.c, the
- * structures in over_int.h).
+ * structures in over_int.h, runs of buffered rows in over_runs.c).
  *
  * Intake. Each row of a batch is checked: a NULL event time is a bad
  * record; a row whose time is below its watermark (the per-row watermark,
@@ -74,8 +74,7 @@
 
 #define CHUNK_ROWS WR_BATCH_ROWS
 
-/* Makes *arr hold at least n elements of size sz (capacity *cap). */
-static bool grow(void *arr, int *cap, int n, size_t sz) {
+bool wr_over_grow(void *arr, int *cap, int n, size_t sz) {
   if (n <= *cap) return true;
   int c = *cap ? *cap : 16;
   while (c < n) c *= 2;
@@ -407,7 +406,7 @@ static bool part_empty(const wr_over *o, const wr_opart *p) {
  * listed partition that gets rows again leaves the list (idle_unlist). */
 void wr_over_part_retire(wr_over *o, wr_opart *p) {
   if (p->in_idle || !part_empty(o, p)) return;
-  if (!grow(&o->idle, &o->idlecap, o->nidle + 1, sizeof *o->idle)) return;
+  if (!wr_over_grow(&o->idle, &o->idlecap, o->nidle + 1, sizeof *o->idle)) return;
   p->in_idle = true;
   p->idle_at = o->nidle;
   o->idle[o->nidle++] = p;
@@ -477,7 +476,7 @@ static void wheap_down(wr_over *o, int i) {
 }
 
 bool wr_over_wheap_push(wr_over *o, wr_opart *p) {
-  if (!grow(&o->wheap, &o->wheapcap, o->nwheap + 1, sizeof *o->wheap)) return false;
+  if (!wr_over_grow(&o->wheap, &o->wheapcap, o->nwheap + 1, sizeof *o->wheap)) return false;
   wr_over_wait_key(o, p, &p->wkey, &p->wseq);
   p->in_wheap = true;
   int i = o->nwheap++;
@@ -511,153 +510,6 @@ static int64_t wheap_min(wr_over *o) {
     wheap_down(o, 0);
   }
   return INT64_MAX;
-}
-
-/* ---- runs --------------------------------------------------------------- */
-
-void wr_over_run_free(wr_orun *r) {
-  if (!r) return;
-  wr_batch_free(r->b);
-  free(r->seq);
-  free(r);
-}
-
-/* A run of m rows; arrays allocated, contents filled by the caller. */
-wr_orun *wr_over_run_alloc(const wr_over *o, int m) {
-  wr_orun *r = calloc(1, sizeof *r);
-  if (!r) return NULL;
-  size_t n = (size_t)m;
-  r->seq = malloc(n * (sizeof *r->seq + sizeof *r->perm));
-  r->b = wr_batch_new(o->ninput, o->input_types, m);
-  if (!r->seq || !r->b) {
-    wr_over_run_free(r);
-    return NULL;
-  }
-  r->perm = (int *)(r->seq + n);
-  r->n = m;
-  r->t = WR_VEC_I64(&r->b->cols[o->time_col]);
-  return r;
-}
-
-/* Copies text of the run's own batch into its arena (gather references). */
-static bool run_own_text(wr_orun *r) {
-  wr_batch *b = r->b;
-  for (int c = 0; c < b->ncol; c++) {
-    if (b->cols[c].type != WEIR_TEXT) continue;
-    wr_str *s = WR_VEC_STR(&b->cols[c]);
-    const uint8_t *nl = b->cols[c].nulls;
-    for (int k = 0; k < r->n; k++) {
-      if (nl && nl[k]) {
-        s[k] = (wr_str){NULL, 0};
-        continue;
-      }
-      if (!s[k].n) continue;
-      char *p = wr_arena_strndup(&b->arena, s[k].p, s[k].n);
-      if (!p) return false;
-      s[k].p = p;
-    }
-  }
-  return true;
-}
-
-/* Orders perm by time, ties in row (= arrival) order: one pass when the
- * run is already sorted; a counting sort when its times span at most 4
- * slots per row (dense event streams: one pass to count, one to place);
- * insertion sort for short runs; else a stable bottom-up merge sort. */
-static bool run_sort(wr_over *o, wr_orun *r) {
-  int n = r->n;
-  const int64_t *t = r->t;
-  int *a = r->perm;
-  bool sorted = true;
-  int64_t lo = n ? t[0] : 0, hi = lo;
-  for (int k = 0; k < n; k++) {
-    a[k] = k;
-    if (k && t[k] < t[k - 1]) sorted = false;
-    if (t[k] < lo) lo = t[k];
-    if (t[k] > hi) hi = t[k];
-  }
-  if (sorted) return true;
-  if (n <= 32) {
-    for (int k = 1; k < n; k++) {
-      int x = a[k], j = k;
-      while (j > 0 && t[a[j - 1]] > t[x]) {
-        a[j] = a[j - 1];
-        j--;
-      }
-      a[j] = x;
-    }
-    return true;
-  }
-  if ((uint64_t)hi - (uint64_t)lo < 4 * (uint64_t)n) {
-    int span = (int)(hi - lo) + 1;
-    if (!grow(&o->cnt, &o->cntcap, span + 1, sizeof *o->cnt)) return false;
-    int *cnt = o->cnt;
-    memset(cnt, 0, sizeof *cnt * (size_t)(span + 1));
-    for (int k = 0; k < n; k++) cnt[t[k] - lo + 1]++;
-    for (int v = 1; v <= span; v++) cnt[v] += cnt[v - 1];
-    for (int k = 0; k < n; k++) a[cnt[t[k] - lo]++] = k;
-    return true;
-  }
-  int *tmp = malloc(sizeof(int) * (size_t)n), *src = a, *dst = tmp;
-  if (!tmp) return false;
-  for (int w = 1; w < n; w *= 2) {
-    for (int b = 0; b < n; b += 2 * w) {
-      int mid = b + w < n ? b + w : n, end = b + 2 * w < n ? b + 2 * w : n;
-      int i = b, j = mid, k = b;
-      while (i < mid && j < end) dst[k++] = t[src[j]] < t[src[i]] ? src[j++] : src[i++];
-      while (i < mid) dst[k++] = src[i++];
-      while (j < end) dst[k++] = src[j++];
-    }
-    int *x = src;
-    src = dst;
-    dst = x;
-  }
-  if (src != a) memcpy(a, src, sizeof(int) * (size_t)n);
-  free(tmp);
-  return true;
-}
-
-static inline bool run_before(const wr_orun *a, const wr_orun *b) {
-  int ra = a->perm[a->cur], rb = b->perm[b->cur];
-  if (a->t[ra] != b->t[rb]) return a->t[ra] < b->t[rb];
-  return a->seq[ra] < b->seq[rb];
-}
-
-static void runs_down(wr_over *o, int i) {
-  wr_orun **h = o->runs;
-  for (;;) {
-    int l = 2 * i + 1, m = i;
-    if (l < o->nruns && run_before(h[l], h[m])) m = l;
-    if (l + 1 < o->nruns && run_before(h[l + 1], h[m])) m = l + 1;
-    if (m == i) return;
-    wr_orun *x = h[i];
-    h[i] = h[m];
-    h[m] = x;
-    i = m;
-  }
-}
-
-static bool runs_push(wr_over *o, wr_orun *r) {
-  if (!grow(&o->runs, &o->runcap, o->nruns + 1, sizeof *o->runs)) return false;
-  int i = o->nruns++;
-  while (i > 0 && run_before(r, o->runs[(i - 1) / 2])) {
-    o->runs[i] = o->runs[(i - 1) / 2];
-    i = (i - 1) / 2;
-  }
-  o->runs[i] = r;
-  return true;
-}
-
-/* Numbers the rows of a filled run (or gives them the saved numbers
- * seqs), sorts it and queues it. The run is freed on failure. */
-weir_status wr_over_run_queue(wr_over *o, wr_orun *r, const uint64_t *seqs, wr_err *err) {
-  for (int k = 0; k < r->n; k++) r->seq[k] = seqs ? seqs[k] : o->seq++;
-  if (!run_sort(o, r) || !runs_push(o, r)) {
-    wr_over_run_free(r);
-    return wr_err_nomem(err);
-  }
-  o->npending += (uint64_t)r->n;
-  return WEIR_OK;
 }
 
 /* ---- intake ------------------------------------------------------------- */
@@ -721,7 +573,7 @@ static weir_status over_batch(wr_op *op, int port, wr_batch *b, wr_err *err) {
   }
   if (!m) return WEIR_OK;
   wr_orun *r = wr_over_run_alloc(o, m);
-  if (!r || wr_batch_gather(r->b, b, o->sel, m) != WEIR_OK || !run_own_text(r)) {
+  if (!r || wr_batch_gather(r->b, b, o->sel, m) != WEIR_OK || !wr_over_run_own_text(r)) {
     wr_over_run_free(r);
     return wr_err_nomem(err);
   }
@@ -799,12 +651,12 @@ static weir_status wait_flush(wr_over *o, wr_opart *p, wr_err *err) {
 static bool touch(wr_over *o, wr_opart *p) {
   if (p->in_idle) idle_unlist(o, p);
   if (p->round != o->round) {
-    if (!grow(&o->touched, &o->touchcap, o->ntouched + 1, sizeof *o->touched)) return false;
+    if (!wr_over_grow(&o->touched, &o->touchcap, o->ntouched + 1, sizeof *o->touched)) return false;
     p->round = o->round;
     o->touched[o->ntouched++] = p;
   }
   if (o->klead > 0 && p->chunk != o->chunk) {
-    if (!grow(&o->ctouched, &o->ctouchcap, o->nctouched + 1, sizeof *o->ctouched)) return false;
+    if (!wr_over_grow(&o->ctouched, &o->ctouchcap, o->nctouched + 1, sizeof *o->ctouched)) return false;
     p->chunk = o->chunk;
     o->ctouched[o->nctouched++] = p;
   }
@@ -894,7 +746,7 @@ static weir_status round_run(wr_over *o, int64_t wm, bool end, wr_err *err) {
     while (o->nruns) {
       wr_orun *r = o->runs[0];
       wr_orun *next = o->nruns < 2 ? NULL : o->runs[1];
-      if (o->nruns > 2 && run_before(o->runs[2], next)) next = o->runs[2];
+      if (o->nruns > 2 && wr_over_run_before(o->runs[2], next)) next = o->runs[2];
       bool full = false;
       do {
         int row = r->perm[r->cur];
@@ -907,17 +759,17 @@ static weir_status round_run(wr_over *o, int64_t wm, bool end, wr_err *err) {
           full = true;
           break;
         }
-        if (!grow(&o->ent, &o->entcap, m + 1, sizeof *o->ent)) return wr_err_nomem(err);
+        if (!wr_over_grow(&o->ent, &o->entcap, m + 1, sizeof *o->ent)) return wr_err_nomem(err);
         o->ent[m++] = (wr_oent){r, row, t, NULL, 0};
         r->cur++;
-      } while (r->cur < r->n && (!next || run_before(r, next)));
+      } while (r->cur < r->n && (!next || wr_over_run_before(r, next)));
       if (r->cur == r->n) {
-        if (!grow(&o->dead, &o->deadcap, o->ndead + 1, sizeof *o->dead))
+        if (!wr_over_grow(&o->dead, &o->deadcap, o->ndead + 1, sizeof *o->dead))
           return wr_err_nomem(err);
         o->dead[o->ndead++] = r;
         o->runs[0] = o->runs[--o->nruns];
       }
-      runs_down(o, 0);
+      wr_over_runs_down(o, 0);
       if (!more || full) break;
     }
     if (!m) break;

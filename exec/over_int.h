@@ -223,12 +223,27 @@ void wr_over_lru_append(wr_over *o, wr_opart *p);
 void wr_over_part_retire(wr_over *o, wr_opart *p);
 /* Lists p (which has waiting rows) in the waiting-row heap. */
 bool wr_over_wheap_push(wr_over *o, wr_opart *p);
+/* Makes *arr hold at least n elements of size sz (capacity *cap). */
+bool wr_over_grow(void *arr, int *cap, int n, size_t sz);
+
+/* ---- over_runs.c -------------------------------------------------------- */
+
 /* A run of m rows: arrays allocated, rows filled by the caller. */
 wr_orun *wr_over_run_alloc(const wr_over *o, int m);
 void wr_over_run_free(wr_orun *r);
+/* Copies text of the run's own batch into its arena (gather references). */
+bool wr_over_run_own_text(wr_orun *r);
 /* Numbers a filled run's rows (or gives them the saved numbers seqs),
  * sorts and queues it; the run is freed on failure. */
 weir_status wr_over_run_queue(wr_over *o, wr_orun *r, const uint64_t *seqs, wr_err *err);
+/* Whether run a's next row comes before run b's: (time, arrival) order. */
+static inline bool wr_over_run_before(const wr_orun *a, const wr_orun *b) {
+  int ra = a->perm[a->cur], rb = b->perm[b->cur];
+  if (a->t[ra] != b->t[rb]) return a->t[ra] < b->t[rb];
+  return a->seq[ra] < b->seq[rb];
+}
+/* Restores the run heap below position i. */
+void wr_over_runs_down(wr_over *o, int i);
 /* Frees every partition and buffered row. */
 void wr_over_clear(wr_over *o);
 

@@ -18,24 +18,26 @@
  * how many rows it inserted (`ins`): rows above `lo` did not move, and a
  * row visible before the batch now sits below position n + ins at most. So
  * after the batch only positions lo .. n + ins are walked:
- *   retractions first: removed rows still visible (the `dead` list) and
- *     visible rows pushed below rank n are -D with their old rank; with
- *     rank_col, visible rows whose rank changed are -U with the old rank;
- *   then additions: rows now within the top n that were not visible are
- *     +I, and with rank_col rows whose rank changed are +U with the new one.
+ *   first the rows leaving: removed rows still visible (the `dead` list)
+ *     and visible rows pushed below rank n are -D with their old rank;
+ *   then, in rank order, rows now within the top n that were not visible
+ *     are +I, and with rank_col each row whose rank changed is -U with the
+ *     old rank immediately followed by +U with the new one.
  * For n = 1 a row replacing the kept one is -U old / +U new instead of
- * -D / +I (deduplication keeping the last row emits exactly this).
+ * -D / +I (deduplication keeping the last row emits exactly this). Every
+ * -U is directly followed by its +U, in the same output batch, as
+ * downstream operators expect (a filter rewrites a half-kept pair).
  * Output rows carry, when the input has per-row watermarks, the largest
  * watermark in effect during the batch.
  *
- * Input: append-only batches (no ops vector) keep at most n rows per
- * partition: the row falling out of the top n is freed. Changelog batches
- * (with ops) make the operator keep every row of every partition, since a
- * retraction (-U/-D, removing the latest-arrived row equal to it in every
- * column) lets rows below the top n move up. The switch happens at the
- * first batch with ops; it is refused with WEIR_EUNSUPPORTED when rows
- * were already discarded (the planner must know the input is a changelog
- * from the start).
+ * Input: the spec says whether it is a changelog (changelog_input). An
+ * append-only input keeps at most n rows per partition: the row falling
+ * out of the top n is freed, and a retraction is refused. A changelog
+ * input keeps every row of every partition from its first batch on, since
+ * a retraction (-U/-D, removing the latest-arrived row equal to it in
+ * every column) lets rows below the top n move up, including rows that
+ * arrived in batches without ops or before any retraction; +I and +U
+ * rows are inserts.
  *
  * Deduplication keeping the first row (n = 1, ORDER BY one TIMESTAMP
  * ascending, append-only input) takes a fast path: the table is a set of
@@ -69,6 +71,13 @@
 
 static bool is_retraction(uint8_t op) {
   return op == WEIR_OP_UPDATE_BEFORE || op == WEIR_OP_DELETE;
+}
+
+static bool has_retraction(const wr_batch *b) {
+  if (b->ops)
+    for (int i = 0; i < b->n; i++)
+      if (is_retraction(b->ops[i])) return true;
+  return false;
 }
 
 /* ---- row pool ----------------------------------------------------------- */
@@ -361,10 +370,8 @@ static weir_status part_insert(wr_topn *t, uint32_t g, wr_tpart *p, const wr_bat
                                uint64_t seq) {
   bool bounded = !t->changelog;
   if (bounded && (int64_t)p->len >= t->n &&
-      cmp_keys(t, b, i, wr_topn_slot(t, wr_topn_ids(p)[p->len - 1])) >= 0) {
-    t->dropped = true;
+      cmp_keys(t, b, i, wr_topn_slot(t, wr_topn_ids(p)[p->len - 1])) >= 0)
     return WEIR_OK;
-  }
   uint32_t pos = search(t, p, b, i, seq), id;
   if (!part_reserve(p, p->len + 1) || !slot_new(t, b, i, seq, &id)) return WEIR_ENOMEM;
   touch(t, g, p, pos);
@@ -373,10 +380,7 @@ static weir_status part_insert(wr_topn *t, uint32_t g, wr_tpart *p, const wr_bat
   ids[pos] = id;
   p->len++;
   p->ins++;
-  if (bounded && (int64_t)p->len > t->n) {
-    row_drop(t, p, ids[--p->len]);
-    t->dropped = true;
-  }
+  if (bounded && (int64_t)p->len > t->n) row_drop(t, p, ids[--p->len]);
   return WEIR_OK;
 }
 
@@ -439,15 +443,19 @@ static weir_status out_flush(wr_topn *t, wr_err *err) {
   return st;
 }
 
+/* Pushes the output batch downstream unless it has room for k more rows
+ * (an update's -U and +U go out in one batch). */
+static weir_status out_room(wr_topn *t, int k, wr_err *err) {
+  return t->out->n + k > t->out->cap ? out_flush(t, err) : WEIR_OK;
+}
+
 /* Appends the row of slot s with op and rank to the output batch, pushing
  * the batch downstream when it is full. */
 static weir_status out_row(wr_topn *t, const uint8_t *s, weir_op op, uint32_t rank,
                            wr_err *err) {
+  weir_status st = out_room(t, 1, err);
+  if (st != WEIR_OK) return st;
   wr_batch *o = t->out;
-  if (o->n == o->cap) {
-    weir_status st = out_flush(t, err);
-    if (st != WEIR_OK) return st;
-  }
   int r = o->n;
   if (r == 0 && (!wr_batch_ops_make(o) || (t->with_wm && !wr_batch_wm_make(o))))
     return wr_err_nomem(err);
@@ -485,7 +493,9 @@ static weir_status part_emit(wr_topn *t, wr_gtab *gt, uint32_t g, wr_err *err) {
   bool enters = single && top == 1 && !wr_tslot_emitted(wr_topn_slot(t, ids[0]));
   weir_op gone = enters ? WEIR_OP_UPDATE_BEFORE : WEIR_OP_DELETE;
   bool left = false;
-  weir_status st;
+  /* n = 1: the replaced row's -U and its successor's +U share a batch. */
+  weir_status st = enters ? out_room(t, 2, err) : WEIR_OK;
+  if (st != WEIR_OK) return st;
   while (p->dead) {
     uint32_t id = p->dead - 1;
     uint8_t *s = wr_topn_slot(t, id);
@@ -497,31 +507,28 @@ static weir_status part_emit(wr_topn *t, wr_gtab *gt, uint32_t g, wr_err *err) {
   }
   uint64_t lim = (uint64_t)t->n + p->ins;
   uint32_t end = lim < p->len ? (uint32_t)lim : p->len;
-  for (uint32_t pos = p->lo; pos < end; pos++) {
+  for (uint32_t pos = p->lo > top ? p->lo : top; pos < end; pos++) {
     uint8_t *s = wr_topn_slot(t, ids[pos]);
     uint32_t e = wr_tslot_emitted(s);
     if (!e) continue;
-    if (pos >= top) {
-      st = out_row(t, s, gone, e, err);
-      wr_tslot_set_emitted(s, 0);
-      left = true;
-    } else if (t->rank_col && e != pos + 1) {
-      st = out_row(t, s, WEIR_OP_UPDATE_BEFORE, e, err);
-    } else {
-      continue;
-    }
+    st = out_row(t, s, gone, e, err);
     if (st != WEIR_OK) return st;
+    wr_tslot_set_emitted(s, 0);
+    left = true;
   }
   weir_op enter = single && left ? WEIR_OP_UPDATE_AFTER : WEIR_OP_INSERT;
   for (uint32_t pos = p->lo; pos < top; pos++) {
     uint8_t *s = wr_topn_slot(t, ids[pos]);
     uint32_t e = wr_tslot_emitted(s), r = pos + 1;
-    if (!e)
+    if (!e) {
       st = out_row(t, s, enter, r, err);
-    else if (t->rank_col && e != r)
-      st = out_row(t, s, WEIR_OP_UPDATE_AFTER, r, err);
-    else
+    } else if (t->rank_col && e != r) {
+      st = out_room(t, 2, err);
+      if (st == WEIR_OK) st = out_row(t, s, WEIR_OP_UPDATE_BEFORE, e, err);
+      if (st == WEIR_OK) st = out_row(t, s, WEIR_OP_UPDATE_AFTER, r, err);
+    } else {
       st = WEIR_OK;
+    }
     if (st != WEIR_OK) return st;
     wr_tslot_set_emitted(s, r);
   }
@@ -562,7 +569,6 @@ static weir_status dedup_first_batch(wr_topn *t, wr_batch *b, wr_err *err) {
     p->epoch = 1;
     t->sel[m++] = i;
   }
-  if (m < b->n) t->dropped = true;
   wr_batch *o = t->out;
   for (int k = 0; k < m; k += o->cap) {
     int c = m - k < o->cap ? m - k : o->cap;
@@ -670,11 +676,6 @@ static void report_late(wr_topn *t, int64_t wm, int64_t wend) {
 
 static weir_status window_batch(wr_topn *t, wr_batch *b, wr_err *err) {
   int n = b->n;
-  if (b->ops)
-    for (int i = 0; i < n; i++)
-      if (is_retraction(b->ops[i]))
-        return wr_err_set(err, WEIR_EUNSUPPORTED,
-                          "top-N per window needs an append-only input, got a retraction");
   const wr_vec *wv = &b->cols[t->wcol];
   const int64_t *we = WR_VEC_I64(wv);
   wr_gtab_hash(b, t->nkeys, t->keys, t->hash);
@@ -799,14 +800,10 @@ static weir_status topn_batch(wr_op *op, int port, wr_batch *b, wr_err *err) {
   wr_topn *t = (wr_topn *)op;
   if (b->n == 0) return WEIR_OK;
   if (!wr_topn_scratch(t, b->n)) return wr_err_nomem(err);
+  if (!t->changelog && has_retraction(b))
+    return wr_err_set(err, WEIR_EUNSUPPORTED,
+                      "top-N: a retraction arrived from an input planned as append-only");
   if (t->wcol >= 0) return window_batch(t, b, err);
-  if (b->ops && !t->changelog) {
-    if (t->dropped || (t->dedup_first && t->gt->live))
-      return wr_err_set(err, WEIR_EUNSUPPORTED,
-                        "top-N: a changelog arrived after append-only rows were discarded");
-    t->changelog = true;
-    t->dedup_first = false;
-  }
   return unbounded_batch(t, b, err);
 }
 
@@ -879,6 +876,8 @@ static weir_status check_spec(const wr_topn_spec *s, wr_err *err) {
     return wr_err_set(err, WEIR_EMISUSE, "top-N: N must be positive, got %lld",
                       (long long)s->n);
   if (s->window_end_col >= 0) {
+    if (s->changelog_input)
+      return wr_err_set(err, WEIR_EMISUSE, "top-N per window needs an append-only input");
     int c = s->window_end_col;
     if (c >= s->ninput || s->input_types[c] != WEIR_TIMESTAMP)
       return wr_err_set(err, WEIR_EMISUSE, "top-N: window_end column %d is not a TIMESTAMP", c);
@@ -913,6 +912,7 @@ wr_op *wr_topn_new(wr_qctx *ctx, const wr_topn_spec *spec, wr_err *err) {
   t->norder = spec->norder;
   t->n = spec->n;
   t->rank_col = spec->rank_col;
+  t->changelog = spec->changelog_input;
   t->wcol = spec->window_end_col >= 0 ? spec->window_end_col : -1;
   t->wm = t->wm_out = WR_WM_NONE;
   t->seq = 1;
@@ -948,8 +948,8 @@ wr_op *wr_topn_new(wr_qctx *ctx, const wr_topn_spec *spec, wr_err *err) {
                             (uint32_t)wr_type_width(t->input_types[sk->col]),
                             t->col_off[sk->col], sk->desc, sk->nulls_first};
   }
-  t->dedup_first = t->wcol < 0 && t->n == 1 && t->norder == 1 && !t->order[0].desc &&
-                   t->order[0].type == WEIR_TIMESTAMP;
+  t->dedup_first = t->wcol < 0 && !t->changelog && t->n == 1 && t->norder == 1 &&
+                   !t->order[0].desc && t->order[0].type == WEIR_TIMESTAMP;
   t->out = wr_batch_new(t->out_ncol, t->out_types, WR_BATCH_ROWS);
   if (!t->out || !wr_topn_reset_tables(t)) goto nomem;
   return &t->op;

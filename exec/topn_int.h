@@ -82,8 +82,7 @@ typedef struct wr_topn {
   char *source;
   /* Mode. */
   bool dedup_first;       /* n = 1 by a TIMESTAMP ascending on append-only input */
-  bool changelog;         /* input batches carried ops: every row is kept */
-  bool dropped;           /* append-only mode has discarded rows */
+  bool changelog;         /* spec's changelog_input: every row is kept */
   /* Output. */
   int out_ncol;
   weir_type *out_types;

@@ -7,8 +7,9 @@
  *                u32 norder, then u32 column, u32 desc, u32 nulls_first
  *                each; u64 n, u32 rank_col, u32 window_end_col + 1
  *   u64 watermark received, u64 watermark forwarded, u64 next arrival
- *   number, u32 mode flags (dedup_first, changelog, dropped), u32 sizing
- *   hint
+ *   number, u32 mode flags (bit 0 dedup_first, bit 1 changelog input;
+ *   both follow from the spec and are checked like the fingerprint; bit 2,
+ *   set by older images, is ignored), u32 sizing hint
  *   deduplication (first): u32 partitions, each key tuple (grouptable.h)
  *   unbounded: one row list; window mode: u32 windows, then per window
  *   u64 window_end and its row list
@@ -46,6 +47,15 @@ static void put_fingerprint(const wr_topn *t, wr_buf *out) {
   wr_buf_put_u64(out, (uint64_t)t->n);
   wr_buf_put_u32(out, t->rank_col);
   wr_buf_put_u32(out, (uint32_t)(t->wcol + 1));
+}
+
+/* The mode bits of the image: what the operator's spec made of it. */
+static uint32_t mode_flags(const wr_topn *t) {
+  return (uint32_t)t->dedup_first | (uint32_t)t->changelog << 1;
+}
+
+static weir_status mismatch(wr_err *err) {
+  return wr_err_set(err, WEIR_ERROR, "top-N snapshot does not match this query's plan");
 }
 
 static void put_row(const wr_topn *t, const uint8_t *s, wr_buf *out) {
@@ -102,8 +112,7 @@ weir_status wr_topn_snapshot(wr_op *op, wr_buf *out, wr_err *err) {
   wr_buf_put_u64(out, (uint64_t)t->wm);
   wr_buf_put_u64(out, (uint64_t)t->wm_out);
   wr_buf_put_u64(out, t->seq);
-  wr_buf_put_u32(out, (uint32_t)t->dedup_first | (uint32_t)t->changelog << 1 |
-                          (uint32_t)t->dropped << 2);
+  wr_buf_put_u32(out, mode_flags(t));
   wr_buf_put_u32(out, t->expect);
   if (t->wcol >= 0) {
     wr_buf_put_u32(out, (uint32_t)t->nwin);
@@ -190,11 +199,9 @@ static weir_status load_state(wr_topn *t, wr_rd *in, wr_batch *rb, wr_err *err) 
   t->wm_out = (int64_t)wr_rd_u64(in);
   t->seq = wr_rd_u64(in);
   uint32_t flags = wr_rd_u32(in);
-  t->dedup_first = flags & 1;
-  t->changelog = (flags >> 1) & 1;
-  t->dropped = (flags >> 2) & 1;
   t->expect = wr_rd_u32(in);
   if (in->bad) return truncated(err);
+  if ((flags & 3) != mode_flags(t)) return mismatch(err);
   if (!wr_topn_reset_tables(t)) return wr_err_nomem(err);
   if (t->wcol < 0) return t->dedup_first ? load_keys(t, in, err) : load_rows(t, t->gt, in, rb, err);
   uint32_t nwin = wr_rd_u32(in);
@@ -221,7 +228,7 @@ weir_status wr_topn_restore(wr_op *op, wr_rd *in, wr_err *err) {
   const void *saved = wr_rd_bytes(in, fp.n);
   bool match = saved && memcmp(saved, fp.p, fp.n) == 0;
   wr_buf_free(&fp);
-  if (!match) return wr_err_set(err, WEIR_ERROR, "top-N snapshot does not match this query's plan");
+  if (!match) return mismatch(err);
 
   wr_topn_clear(t);
   wr_batch *rb = wr_batch_new(t->ninput, t->input_types, WR_BATCH_ROWS);

@@ -158,8 +158,19 @@ WEIR_API void weir_interrupt(weir_engine *eng);
  *   batch_rows  rows per source batch: a number from 1 to 1024 (default
  *               1024), or "random" for random sizes from 1 to 64 (for
  *               testing that results do not depend on batching);
- *   seed        seed of the random batch sizes (default 1). */
+ *   seed        seed of the random batch sizes (default 1);
+ *   clock       'system' (default) or a timestamp: the manual clock starts
+ *               there for each query and advances by clock_step (a
+ *               duration, default 0) for every row read from a source; the
+ *               k-th row reaching PROCTIME() gets start + k * clock_step. */
 WEIR_API weir_status weir_set_option(weir_engine *eng, const char *name, const char *value);
+
+/* Replaces the processing-time clock of the queries opened from now on
+ * (PROCTIME(), idle_timeout, state_ttl): now_ms returns milliseconds since
+ * 1970-01-01 UTC; NULL restores the system clock. The SQL form
+ * SET clock = '<timestamp>' gives a manual clock instead: it starts at that
+ * time and advances by clock_step per row read, so runs are repeatable. */
+WEIR_API void weir_set_clock(weir_engine *eng, int64_t (*now_ms)(void *ud), void *ud);
 
 /* Counters of the last query run by weir_exec(). */
 WEIR_API weir_stats weir_last_stats(const weir_engine *eng);
@@ -172,8 +183,11 @@ WEIR_API void weir_free(void *p);
 /* Non-blocking queries for embedding. */
 WEIR_API weir_status weir_query_open(weir_engine *eng, const char *select_sql,
                                      const weir_callbacks *cb, weir_query **out);
-/* Processes what has arrived on the query's sources; *done is set to 1 when
- * every source has ended and the final results were delivered. */
+/* Processes what has arrived on the query's sources, in a bounded amount
+ * of work (up to 64 batches per source, so that an endless source returns
+ * control; call again while input remains); also fires processing-time
+ * windows whose end the clock has passed. *done is set to 1 when every
+ * source has ended and the final results were delivered. */
 WEIR_API weir_status weir_query_step(weir_query *q, int *done);
 WEIR_API weir_stats weir_query_stats(const weir_query *q);
 WEIR_API void weir_query_close(weir_query *q);
@@ -202,7 +216,10 @@ typedef struct weir_nexmark_options {
  * dir/auction.jsonl and dir/bid.jsonl (replacing them; dir is created if
  * missing), one object per event with the standard field names and
  * TIMESTAMPs as "YYYY-MM-DD HH:MM:SS.mmm", so that the same events can be
- * fed to weir's file connector or to another engine. Fails with WEIR_EIO
+ * fed to weir's file connector or to another engine. It also writes
+ * dir/side_input.db, the side input of query 13: a SQLite table
+ * side_input(key BIGINT PRIMARY KEY, value TEXT) of keys 0 to 9999, each
+ * with its decimal text. Fails with WEIR_EIO
  * naming the file, WEIR_EMISUSE for zero events, or WEIR_EINTERRUPT when
  * weir_interrupt() is called meanwhile (the files are then incomplete). */
 WEIR_API weir_status weir_nexmark_write(weir_engine *eng, const weir_nexmark_options *opts,

@@ -414,6 +414,7 @@ static wr_expr *bind_is_bool(wr_binder *b, const ast_expr *e) {
 static wr_expr *bind_call(wr_binder *b, const ast_expr *e) {
   if (e->over) return wr_over_ref(b, e);
   if (wr_is_aggregate_name(e->name)) return wr_bind_agg(b, e);
+  if (wr_ast_is_proctime(e)) return wr_bind_proctime(b, e);
   if (e->distinct || e->filter || e->star) {
     wr_perr(b->pc, WEIR_ESEMANTIC, e->off, "%.*s is not an aggregate function: %s not allowed",
             (int)e->name.n, e->name.p, e->star ? "*" : e->distinct ? "DISTINCT" : "FILTER");

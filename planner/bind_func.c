@@ -6,6 +6,10 @@
  * switch in wr_bind_func converts arguments to the exact types expr.h's
  * contract lists (integers widened to BIGINT for SUBSTRING, constants
  * added for TRIM's mode and EXTRACT's field) and picks the result type.
+ * Flink's HOUR(ts), YEAR(ts), DAYOFWEEK(ts), … are EXTRACT of the field
+ * whose shorthand they are in the `fields` table. A constant regular
+ * expression or DATE_FORMAT format is checked here (wr_fn_check_arg), so
+ * that a bad one is reported at its position.
  */
 #include <stdio.h>
 
@@ -13,7 +17,8 @@
 
 typedef enum fid {
   F_COALESCE, F_NULLIF, F_ABS, F_ROUND, F_FLOOR, F_CEIL, F_MOD, F_LOWER, F_UPPER,
-  F_LENGTH, F_SUBSTRING, F_TRIM, F_LTRIM, F_RTRIM, F_CONCAT
+  F_LENGTH, F_SUBSTRING, F_TRIM, F_LTRIM, F_RTRIM, F_CONCAT, F_REPLACE, F_SPLIT_INDEX,
+  F_REGEXP, F_REGEXP_EXTRACT, F_REGEXP_REPLACE, F_DATE_FORMAT
 } fid;
 
 static const struct {
@@ -31,25 +36,33 @@ static const struct {
     {"SUBSTRING", F_SUBSTRING, 2, 3}, {"SUBSTR", F_SUBSTRING, 2, 3},
     {"TRIM", F_TRIM, 1, 2},          {"LTRIM", F_LTRIM, 1, 2},
     {"RTRIM", F_RTRIM, 1, 2},        {"CONCAT", F_CONCAT, 1, -1},
+    {"REPLACE", F_REPLACE, 3, 3},    {"SPLIT_INDEX", F_SPLIT_INDEX, 3, 3},
+    {"REGEXP", F_REGEXP, 2, 2},      {"REGEXP_EXTRACT", F_REGEXP_EXTRACT, 2, 3},
+    {"REGEXP_REPLACE", F_REGEXP_REPLACE, 3, 3},
+    {"DATE_FORMAT", F_DATE_FORMAT, 2, 2},
 };
 
 /* Functions of later issues, refused as not supported yet. */
 static const char *const later_funcs[] = {
-    "ROW_NUMBER", "RANK", "DENSE_RANK", "LAG", "LEAD", "PROCTIME", "NOW",
-    "CURRENT_TIMESTAMP", "TO_TIMESTAMP", "DATE_FORMAT", "JSON_VALUE", "REGEXP_EXTRACT",
-    "REGEXP_REPLACE", "REGEXP_LIKE", "TUMBLE_START", "TUMBLE_END", "HOP", "SESSION",
-    "POSITION", "CURRENT_DATE", "CURRENT_TIME", "LOCALTIMESTAMP"};
+    "ROW_NUMBER", "RANK", "DENSE_RANK", "LAG", "LEAD", "NOW",
+    "CURRENT_TIMESTAMP", "TO_TIMESTAMP", "JSON_VALUE", "REGEXP_LIKE", "TUMBLE_START",
+    "TUMBLE_END", "HOP", "SESSION", "POSITION", "CURRENT_DATE", "CURRENT_TIME",
+    "LOCALTIMESTAMP"};
 
+/* EXTRACT fields, and the name of Flink's one-argument shorthand for
+ * EXTRACT of the field (HOUR(ts)), if it has one. */
 static const struct {
   const char *name;
+  const char *shorthand;
   wr_extract_field f;
 } fields[] = {
-    {"YEAR", WR_EXTRACT_YEAR},     {"QUARTER", WR_EXTRACT_QUARTER},
-    {"MONTH", WR_EXTRACT_MONTH},   {"WEEK", WR_EXTRACT_WEEK},
-    {"DAY", WR_EXTRACT_DAY},       {"HOUR", WR_EXTRACT_HOUR},
-    {"MINUTE", WR_EXTRACT_MINUTE}, {"SECOND", WR_EXTRACT_SECOND},
-    {"MILLISECOND", WR_EXTRACT_MILLISECOND}, {"DOW", WR_EXTRACT_DOW},
-    {"DOY", WR_EXTRACT_DOY},       {"EPOCH", WR_EXTRACT_EPOCH},
+    {"YEAR", "YEAR", WR_EXTRACT_YEAR},       {"QUARTER", "QUARTER", WR_EXTRACT_QUARTER},
+    {"MONTH", "MONTH", WR_EXTRACT_MONTH},    {"WEEK", "WEEK", WR_EXTRACT_WEEK},
+    {"DAY", "DAYOFMONTH", WR_EXTRACT_DAY},   {"HOUR", "HOUR", WR_EXTRACT_HOUR},
+    {"MINUTE", "MINUTE", WR_EXTRACT_MINUTE}, {"SECOND", "SECOND", WR_EXTRACT_SECOND},
+    {"MILLISECOND", NULL, WR_EXTRACT_MILLISECOND},
+    {"DOW", "DAYOFWEEK", WR_EXTRACT_DOW},    {"DOY", "DAYOFYEAR", WR_EXTRACT_DOY},
+    {"EPOCH", NULL, WR_EXTRACT_EPOCH},
 };
 
 static wr_expr *mk(wr_binder *b, wr_fn fn, weir_type t, int n, wr_expr **args) {
@@ -99,31 +112,72 @@ static bool text_arg(wr_binder *b, wr_expr **args, int i, const char *fname, int
   return false;
 }
 
-static wr_expr *bind_extract(wr_binder *b, const ast_expr *e, wr_expr *x) {
-  int f = -1;
-  for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++)
-    if (wr_str_ieq(e->name, fields[i].name)) f = (int)fields[i].f;
-  if (f < 0) {
-    wr_perr(b->pc, WEIR_ESEMANTIC, e->off, "unknown EXTRACT field: %.*s", (int)e->name.n,
-            e->name.p);
-    return NULL;
+/* args[i] as a TIMESTAMP: a text constant is read as one (an error if it
+ * is not); other text only when cast_text (DATE_FORMAT), by a CAST whose
+ * failures are bad records. */
+static bool ts_arg(wr_binder *b, wr_expr **args, int i, const char *fname, bool cast_text,
+                   int32_t off) {
+  wr_expr *x = args[i];
+  if (x->type == WEIR_TEXT && x->kind != WR_EX_CONST && cast_text) {
+    args[i] = wr_expr_cast(b->pc->a, x, WEIR_TIMESTAMP);
+    if (!args[i]) wr_err_nomem(b->pc->err);
+    return args[i] != NULL;
   }
-  if (x->type != WEIR_TIMESTAMP && x->type != WEIR_NULL && x->type != WEIR_TEXT)
-    return arg_error(b, "EXTRACT", 0, "TIMESTAMP", x->type, e->off);
-  if (x->type == WEIR_TEXT && x->kind != WR_EX_CONST)
-    return arg_error(b, "EXTRACT", 0, "TIMESTAMP", x->type, e->off);
-  wr_expr *args[2] = {wr_expr_int(b->pc->a, WEIR_INT, f),
-                      wr_coerce(b->pc, x, WEIR_TIMESTAMP, e->off)};
-  if (!args[0] || !args[1]) {
-    if (!args[0]) wr_err_nomem(b->pc->err);
+  if ((x->type != WEIR_TIMESTAMP && x->type != WEIR_NULL && x->type != WEIR_TEXT) ||
+      (x->type == WEIR_TEXT && x->kind != WR_EX_CONST)) {
+    arg_error(b, fname, i, "TIMESTAMP", x->type, off);
+    return false;
+  }
+  return (args[i] = wr_coerce(b->pc, x, WEIR_TIMESTAMP, off)) != NULL;
+}
+
+static wr_expr *extract_call(wr_binder *b, int f, const char *fname, wr_expr *x, int32_t off) {
+  if (!ts_arg(b, &x, 0, fname, false, off)) return NULL;
+  wr_expr *args[2] = {wr_expr_int(b->pc->a, WEIR_INT, f), x};
+  if (!args[0]) {
+    wr_err_nomem(b->pc->err);
     return NULL;
   }
   return mk(b, WR_FN_EXTRACT, WEIR_BIGINT, 2, args);
 }
 
+static wr_expr *bind_extract(wr_binder *b, const ast_expr *e, wr_expr *x) {
+  for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++)
+    if (wr_str_ieq(e->name, fields[i].name))
+      return extract_call(b, (int)fields[i].f, "EXTRACT", x, e->off);
+  wr_perr(b->pc, WEIR_ESEMANTIC, e->off, "unknown EXTRACT field: %.*s", (int)e->name.n,
+          e->name.p);
+  return NULL;
+}
+
+/* fn over args, after checking a constant second argument (a regular
+ * expression or a DATE_FORMAT format) as compilation will. */
+static wr_expr *mk_checked(wr_binder *b, const ast_expr *e, wr_fn fn, weir_type t, int n,
+                           wr_expr **args) {
+  if (args[1]->kind == WR_EX_CONST) {
+    wr_err why;
+    wr_err_clear(&why);
+    if (wr_fn_check_arg(fn, 1, &args[1]->val, &why) != WEIR_OK) {
+      int32_t off = e->args && e->args->n > 1 ? e->args->items[1].expr->off : e->off;
+      wr_perr(b->pc, why.code, off, "%s", why.msg);
+      return NULL;
+    }
+  }
+  return mk(b, fn, t, n, args);
+}
+
 wr_expr *wr_bind_func(wr_binder *b, const ast_expr *e, wr_expr **args, int n) {
   if (e->kind == AST_EXTRACT) return bind_extract(b, e, args[0]);
   wr_pctx *pc = b->pc;
+  for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++) {
+    const char *sh = fields[i].shorthand;
+    if (!sh || !wr_str_ieq(e->name, sh)) continue;
+    if (n != 1) {
+      wr_perr(pc, WEIR_ESEMANTIC, e->off, "%s takes 1 argument, not %d", sh, n);
+      return NULL;
+    }
+    return extract_call(b, (int)fields[i].f, sh, args[0], e->off);
+  }
   int k = -1;
   for (size_t i = 0; i < sizeof funcs / sizeof funcs[0]; i++)
     if (wr_str_ieq(e->name, funcs[i].name)) k = (int)i;
@@ -205,6 +259,26 @@ wr_expr *wr_bind_func(wr_binder *b, const ast_expr *e, wr_expr **args, int n) {
       return mk(b, WR_FN_TRIM, WEIR_TEXT, 3, args);
     }
     case F_CONCAT: return wr_bind_concat(b, n, args, e->off);
+    case F_REPLACE:
+    case F_REGEXP:
+    case F_REGEXP_REPLACE: {
+      for (int i = 0; i < n; i++)
+        if (!text_arg(b, args, i, fname, e->off)) return NULL;
+      wr_fn fn = funcs[k].id == F_REPLACE ? WR_FN_REPLACE
+               : funcs[k].id == F_REGEXP  ? WR_FN_REGEXP : WR_FN_REGEXP_REPLACE;
+      return mk_checked(b, e, fn, fn == WR_FN_REGEXP ? WEIR_BOOLEAN : WEIR_TEXT, n, args);
+    }
+    case F_REGEXP_EXTRACT:
+    case F_SPLIT_INDEX:
+      if (!text_arg(b, args, 0, fname, e->off) || !text_arg(b, args, 1, fname, e->off) ||
+          (n == 3 && !int_arg(b, args, 2, WEIR_BIGINT, fname, e->off)))
+        return NULL;
+      if (funcs[k].id == F_SPLIT_INDEX) return mk(b, WR_FN_SPLIT_INDEX, WEIR_TEXT, n, args);
+      return mk_checked(b, e, WR_FN_REGEXP_EXTRACT, WEIR_TEXT, n, args);
+    case F_DATE_FORMAT:
+      if (!ts_arg(b, args, 0, fname, true, e->off) || !text_arg(b, args, 1, fname, e->off))
+        return NULL;
+      return mk_checked(b, e, WR_FN_DATE_FORMAT, WEIR_TEXT, n, args);
   }
   return NULL;
 }

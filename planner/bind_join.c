@@ -1,25 +1,35 @@
 /*
  * bind_join.c — FROM a [INNER|LEFT|RIGHT|FULL] JOIN b ON … | USING (…)
- * [WITHIN i].
+ * [WITHIN i], and the WHERE above an inner join.
  *
  * Both sides are bound on their own; the ON condition is bound over their
  * concatenated columns and split into conjuncts:
  *   - left.x = right.y (plain columns of equal type): equality keys;
- *   - comparisons between the sides' event-time columns, as
+ *   - comparisons between a time column of each side, as
  *     r.t {>=,>,<=,<,=} l.t [± interval] (either way round, BETWEEN too):
- *     bounds of r.t - l.t; ksqlDB's WITHIN i is |r.t - l.t| <= i;
+ *     bounds of r.t - l.t; ksqlDB's WITHIN i is |r.t - l.t| <= i on the
+ *     sides' rowtimes. A side's time columns are its rowtime and its
+ *     window bounds (window_bound.c: window_end of an EMIT FINAL windowed
+ *     result, under any name); the join's are the first pair that the
+ *     conjuncts bound both ways, and an equality of the two is a key too;
+ *   - in an INNER join of two streams, a conjunct that reads one side
+ *     only: a filter on that side, below the join (less state);
  *   - anything else: a residual predicate checked on matching pairs.
  * The kind of join follows:
  *   - the right side is a static table (SQLite): a lookup join per batch
  *     (INNER or LEFT, equality keys on table columns required);
- *   - both sides append-only with event time and both bounds found: an
- *     interval join, whose state is freed as the watermark passes;
- *   - otherwise a regular join, keeping both sides: for as long as the
- *     largest `state_ttl` WITH option of the streams it reads, or forever
- *     (EXPLAIN says its state is unbounded).
- * Two windowed results joined on window_end (a window join) compare their
- * event times (window_time = window_end - 1 ms) for equality, so they are
- * an interval join with zero width, whose state the watermark frees.
+ *   - both sides append-only with time columns bounded both ways: an
+ *     interval join, whose state is freed as the watermark passes. Two
+ *     windowed results joined on window_end (a window join) are an
+ *     interval join of zero width;
+ *   - otherwise a regular join, the time comparisons being residual,
+ *     keeping both sides: for as long as the largest `state_ttl` WITH
+ *     option of the streams it reads, or forever (EXPLAIN says its state
+ *     is unbounded).
+ * The WHERE of an INNER join of two streams belongs to its condition (as
+ * Flink pushes filters into joins): the join is planned again with the
+ * WHERE's conjuncts added, so a time bound written in WHERE (Nexmark q7)
+ * makes an interval join as it does in ON.
  * Joins are barriers to the rewrites (each side is planned on its own).
  */
 #include <stdlib.h>
@@ -89,19 +99,18 @@ static void bound(wr_ljoin *j, wr_fn fn, int64_t c, bool *lo, bool *hi) {
   }
 }
 
-/* e as column `col` ± constant interval: the offset, or false. */
-static bool time_term(const wr_expr *e, int col, int64_t *off) {
-  if (e->kind == WR_EX_COL && e->col == col) {
+/* e as a column ± constant interval: the column and *off, or -1. */
+static int time_term(const wr_expr *e, int64_t *off) {
+  if (e->kind == WR_EX_COL) {
     *off = 0;
-    return true;
+    return e->col;
   }
-  if (e->kind != WR_EX_FN || (e->fn != WR_FN_ADD && e->fn != WR_FN_SUB) || e->nargs != 2) return false;
+  if (e->kind != WR_EX_FN || (e->fn != WR_FN_ADD && e->fn != WR_FN_SUB) || e->nargs != 2) return -1;
   const wr_expr *c = e->args[0], *k = e->args[1];
-  if (c->kind != WR_EX_COL || c->col != col || k->kind != WR_EX_CONST || k->val.null ||
-      k->type != WEIR_INTERVAL)
-    return false;
+  if (c->kind != WR_EX_COL || k->kind != WR_EX_CONST || k->val.null || k->type != WEIR_INTERVAL)
+    return -1;
   *off = e->fn == WR_FN_ADD ? k->val.v.i : -k->val.v.i;
-  return true;
+  return c->col;
 }
 
 static wr_fn flip(wr_fn fn) {
@@ -114,48 +123,111 @@ static wr_fn flip(wr_fn fn) {
   }
 }
 
-/* A comparison between the sides' event times: folds it into the bounds. */
-static bool time_bound(wr_ljoin *j, int nl, const wr_expr *e, bool *lo, bool *hi) {
-  if (j->ltime < 0 || j->rtime < 0 || e->kind != WR_EX_FN || e->nargs != 2) return false;
-  int rt = nl + j->rtime;
-  if (e->fn != WR_FN_GE && e->fn != WR_FN_GT && e->fn != WR_FN_LE && e->fn != WR_FN_LT &&
-      e->fn != WR_FN_EQ)
-    return false;
-  int64_t a, b;
+static bool is_compare(const wr_expr *e) {
+  return e->kind == WR_EX_FN && e->nargs == 2 &&
+         (e->fn == WR_FN_GE || e->fn == WR_FN_GT || e->fn == WR_FN_LE || e->fn == WR_FN_LT ||
+          e->fn == WR_FN_EQ);
+}
+
+/* e compares output columns lt (left) and rt (right), each ± a constant
+ * interval: true with e as r.t - l.t *fn *c. */
+static bool pair_compare(const wr_expr *e, int lt, int rt, wr_fn *fn, int64_t *c) {
+  if (!is_compare(e)) return false;
+  int64_t a = 0, b = 0;
   /* r.t + a OP l.t + b  <=>  r.t - l.t OP b - a */
-  if (time_term(e->args[0], rt, &a) && time_term(e->args[1], j->ltime, &b)) {
-    bound(j, e->fn, b - a, lo, hi);
-    return true;
+  if (time_term(e->args[0], &a) == rt && time_term(e->args[1], &b) == lt) {
+    *fn = e->fn;
+  } else if (time_term(e->args[0], &b) == lt && time_term(e->args[1], &a) == rt) {
+    *fn = flip(e->fn);
+  } else {
+    return false;
   }
-  if (time_term(e->args[0], j->ltime, &b) && time_term(e->args[1], rt, &a)) {
-    bound(j, flip(e->fn), b - a, lo, hi);
-    return true;
+  *c = b - a;
+  return true;
+}
+
+/* The time columns of the join: the first pair (left column *lt, right
+ * column *rt, of the sides) that are time columns of their sides
+ * (wr_lnode_time_col) and that the conjuncts bound both ways; false if
+ * there is none. */
+static bool time_pair(const wr_lnode *l, const wr_lnode *r, wr_expr *const *conj, int n, int *lt,
+                      int *rt) {
+  int nl = l->ncol;
+  for (int i = 0; i < n; i++) {
+    if (!is_compare(conj[i])) continue;
+    int64_t o;
+    int x = time_term(conj[i]->args[0], &o), y = time_term(conj[i]->args[1], &o);
+    if (x >= nl && y >= 0 && y < nl) {
+      int t = x;
+      x = y;
+      y = t;
+    }
+    if (x < 0 || x >= nl || y < nl || !wr_lnode_time_col(l, x) || !wr_lnode_time_col(r, y - nl))
+      continue;
+    wr_ljoin t = {0};
+    bool lo = false, hi = false;
+    wr_fn fn;
+    int64_t c;
+    for (int k = 0; k < n; k++)
+      if (pair_compare(conj[k], x, y, &fn, &c)) bound(&t, fn, c, &lo, &hi);
+    if (lo && hi) {
+      *lt = x;
+      *rt = y - nl;
+      return true;
+    }
   }
   return false;
 }
 
-/* Whether left column a and right column b (output indexes) are both
- * window_end of windowed results whose event time is their window_time. */
-static bool window_ends(const wr_ljoin *j, const wr_lnode *l, const wr_lnode *r, int a, int b) {
-  if (j->ltime < 0 || j->rtime < 0 || strcmp(l->names[a], "window_end") != 0 ||
-      strcmp(r->names[b], "window_end") != 0)
-    return false;
-  return strcmp(l->names[j->ltime], "window_time") == 0 &&
-         strcmp(r->names[j->rtime], "window_time") == 0;
+/* Which sides of a join with nl left columns e reads: 1 left, 2 right. */
+static int sides_read(wr_pctx *pc, const wr_expr *e, int nl, int ncol) {
+  bool *used = wr_palloc(pc, (size_t)ncol + 1);
+  if (!used) return -1;
+  wr_expr_mark_cols(e, used);
+  int s = 0;
+  for (int c = 0; c < ncol; c++)
+    if (used[c]) s |= c < nl ? 1 : 2;
+  return s;
 }
 
-/* Splits the bound ON condition into keys, time bounds and a residual. */
-static weir_status split_on(wr_pctx *pc, wr_ljoin *j, wr_expr *on, const wr_lnode *l,
-                            const wr_lnode *r, const weir_type *t, bool *lo, bool *hi) {
-  int nl = l->ncol;
-  wr_expr **conj;
-  int n = on ? wr_expr_conjuncts(pc->a, on, &conj) : 0;
-  if (n < 0) return wr_err_nomem(pc->err);
+/* Plans join j of *l and *r (NULL with j->table) from the conjuncts of
+ * its condition (see the top comment): keys, time columns and bounds,
+ * residual, and the one-sided conjuncts of an INNER join of streams as
+ * filters replacing *l and *r. within: ksqlDB's WITHIN on the rowtimes,
+ * or NULL. When j->interval is set on entry (planning again with a
+ * WHERE), its time columns and bounds are kept and narrowed. */
+static weir_status plan_join(wr_pctx *pc, wr_ljoin *j, wr_lnode **l, wr_lnode **r,
+                             const weir_type *types, wr_expr *const *conj, int n,
+                             const int64_t *within, int32_t within_off, int32_t off) {
+  int nl = (*l)->ncol, ncol = nl + (*r ? (*r)->ncol : j->table->ncol);
+  bool lo = j->interval, hi = j->interval;
+  bool timed = !j->table && !(*l)->changelog && !(*r)->changelog;
+  j->nkeys = 0;
+  j->residual = NULL;
   j->lkeys = wr_palloc(pc, (size_t)(n + 1) * sizeof *j->lkeys);
   j->rkeys = wr_palloc(pc, (size_t)(n + 1) * sizeof *j->rkeys);
   if (!j->lkeys || !j->rkeys) return pc->err->code;
+  if (!j->interval) {
+    j->ltime = j->rtime = -1;
+    if (within) {
+      if (!timed || (*l)->rowtime < 0 || (*r)->rowtime < 0)
+        return wr_perr(pc, WEIR_ESEMANTIC, within_off,
+                       "WITHIN needs two append-only streams with event time");
+      j->ltime = (*l)->rowtime;
+      j->rtime = (*r)->rowtime;
+      bound(j, WR_FN_GE, -*within, &lo, &hi);
+      bound(j, WR_FN_LE, *within, &lo, &hi);
+    } else if (timed) {
+      time_pair(*l, *r, conj, n, &j->ltime, &j->rtime);
+    }
+  }
+  int rt = j->rtime >= 0 ? nl + j->rtime : -1;
+  bool push = !j->table && j->type == WR_JOIN_INNER;
+  wr_expr *lpush = NULL, *rpush = NULL;
   for (int i = 0; i < n; i++) {
-    const wr_expr *e = conj[i];
+    wr_expr *e = conj[i];
+    wr_fn fn;
+    int64_t c;
     if (e->kind == WR_EX_FN && e->fn == WR_FN_EQ && e->nargs == 2 &&
         e->args[0]->kind == WR_EX_COL && e->args[1]->kind == WR_EX_COL) {
       int a = e->args[0]->col, b = e->args[1]->col;
@@ -164,16 +236,33 @@ static weir_status split_on(wr_pctx *pc, wr_ljoin *j, wr_expr *on, const wr_lnod
         a = b;
         b = x;
       }
-      bool is_time = a == j->ltime && b - nl == j->rtime;
-      if (a < nl && b >= nl && t[a] == t[b] && !is_time) {
+      if (a < nl && b >= nl && types[a] == types[b]) {
         j->lkeys[j->nkeys] = a;
         j->rkeys[j->nkeys++] = b - nl;
-        if (r && window_ends(j, l, r, a, b - nl)) bound(j, WR_FN_EQ, 0, lo, hi);
+        if (a == j->ltime && b == rt) bound(j, WR_FN_EQ, 0, &lo, &hi);
         continue;
       }
     }
-    if (!j->table && time_bound(j, nl, e, lo, hi)) continue;
-    if (!(j->residual = wr_expr_and(pc->a, j->residual, conj[i]))) return wr_err_nomem(pc->err);
+    if (rt >= 0 && pair_compare(e, j->ltime, rt, &fn, &c)) {
+      bound(j, fn, c, &lo, &hi);
+      continue;
+    }
+    int s = push ? sides_read(pc, e, nl, ncol) : 0;
+    if (s < 0) return pc->err->code;
+    wr_expr **dst = s == 1 ? &lpush : s == 2 ? &rpush : &j->residual;
+    if (!(*dst = wr_expr_and(pc->a, *dst, e))) return wr_err_nomem(pc->err);
+  }
+  j->interval = j->ltime >= 0 && lo && hi;
+  if (!j->interval) j->ltime = j->rtime = -1;
+  if (j->interval && j->lower > j->upper)
+    return wr_perr(pc, WEIR_ESEMANTIC, off, "the join's time bounds exclude every pair");
+  if (lpush && !(*l = wr_lfilter_new(pc, *l, lpush))) return pc->err->code;
+  if (rpush) {
+    int *map = wr_palloc(pc, (size_t)ncol * sizeof *map);
+    if (!map) return pc->err->code;
+    for (int c = nl; c < ncol; c++) map[c] = c - nl;
+    if (!(rpush = wr_expr_remap(pc->a, rpush, map))) return wr_err_nomem(pc->err);
+    if (!(*r = wr_lfilter_new(pc, *r, rpush))) return pc->err->code;
   }
   return WEIR_OK;
 }
@@ -185,6 +274,16 @@ static wr_join_type join_type(ast_join_kind k) {
     case AST_JOIN_FULL: return WR_JOIN_FULL;
     default: return WR_JOIN_INNER;
   }
+}
+
+/* Output columns a = b as a bound comparison (NULL with the error set). */
+static wr_expr *columns_equal(wr_pctx *pc, const weir_type *types, int a, int b, int32_t off) {
+  wr_expr *ea = wr_expr_col(pc->a, a, types[a]), *eb = wr_expr_col(pc->a, b, types[b]);
+  if (!ea || !eb) {
+    wr_err_nomem(pc->err);
+    return NULL;
+  }
+  return wr_type_compare(pc, WR_FN_EQ, "=", ea, eb, off);
 }
 
 /* USING (a, b): left.a = right.a AND … as a bound condition. */
@@ -204,9 +303,12 @@ static wr_expr *using_condition(wr_pctx *pc, const ast_list *cols, const wr_from
               (int)c->name.n, c->name.p);
       return NULL;
     }
-    wr_expr *ea = wr_expr_col(pc->a, a, types[a]), *eb = wr_expr_col(pc->a, b, types[b]);
-    wr_expr *eq = ea && eb ? wr_type_compare(pc, WR_FN_EQ, "=", ea, eb, c->off) : NULL;
-    if (!eq || !(on = wr_expr_and(pc->a, on, eq))) return NULL;
+    wr_expr *eq = columns_equal(pc, types, a, b, c->off);
+    if (!eq) return NULL;
+    if (!(on = wr_expr_and(pc->a, on, eq))) {
+      wr_err_nomem(pc->err);
+      return NULL;
+    }
   }
   return on;
 }
@@ -227,6 +329,14 @@ static int64_t subtree_ttl(wr_pctx *pc, const wr_lnode *n) {
   return ttl;
 }
 
+/* A regular join's state_ttl: the largest of its sides' streams. */
+static weir_status state_ttl(wr_pctx *pc, wr_ljoin *j, const wr_lnode *l, const wr_lnode *r) {
+  j->state_ttl = subtree_ttl(pc, l);
+  int64_t rt = subtree_ttl(pc, r);
+  if (rt > j->state_ttl) j->state_ttl = rt;
+  return pc->err->code;
+}
+
 weir_status wr_bind_join(wr_pctx *pc, const ast_from *f, wr_from *out) {
   if (f->join == AST_JOIN_CROSS)
     return wr_unsupported(pc, f->off, "JOIN without ON (a cross join)");
@@ -236,8 +346,7 @@ weir_status wr_bind_join(wr_pctx *pc, const ast_from *f, wr_from *out) {
   wr_ljoin *j = wr_palloc(pc, sizeof *j);
   if (!j) return pc->err->code;
   j->type = join_type(f->join);
-  j->ltime = l.node->rowtime;
-  j->rtime = -1;
+  j->ltime = j->rtime = -1;
   j->cache_rows = 100000;
   const wr_relation *table = NULL;
   if (f->right->kind == AST_FROM_NAME) {
@@ -260,7 +369,6 @@ weir_status wr_bind_join(wr_pctx *pc, const ast_from *f, wr_from *out) {
   } else {
     if (f->right->as_of) return wr_unsupported(pc, f->right->as_of->off, "FOR SYSTEM_TIME AS OF a stream");
     if (wr_bind_from(pc, f->right, &r)) return pc->err->code;
-    j->rtime = r.node->rowtime;
     node = wr_ljoin_new(pc, l.node, r.node, j);
   }
   if (!node) return pc->err->code;
@@ -276,36 +384,86 @@ weir_status wr_bind_join(wr_pctx *pc, const ast_from *f, wr_from *out) {
     wr_binder b = {.pc = pc, .scope = &out->scope, .in = node, .clause = "ON"};
     if (!(on = wr_type_bool(pc, wr_bind_expr(&b, f->on), "ON", f->on->off))) return pc->err->code;
   }
-  bool lo = false, hi = false;
-  if (split_on(pc, j, on, l.node, table ? NULL : r.node, node->types, &lo, &hi))
+  wr_expr **conj = NULL;
+  int n = on ? wr_expr_conjuncts(pc->a, on, &conj) : 0;
+  if (n < 0) return wr_err_nomem(pc->err);
+  int64_t w = 0;
+  if (f->within && wr_bind_interval_const(pc, f->within, "WITHIN", &w)) return pc->err->code;
+  wr_lnode *ln = l.node, *rn = table ? NULL : r.node;
+  if (plan_join(pc, j, &ln, &rn, node->types, conj, n, f->within ? &w : NULL,
+                f->within ? f->within->off : f->off, f->off))
     return pc->err->code;
-  if (f->within) {
-    int64_t w;
-    if (wr_bind_interval_const(pc, f->within, "WITHIN", &w)) return pc->err->code;
-    bound(j, WR_FN_GE, -w, &lo, &hi);
-    bound(j, WR_FN_LE, w, &lo, &hi);
-  }
   if (table && j->nkeys == 0)
     return wr_perr(pc, WEIR_ESEMANTIC, f->off,
                    "a join with the static table \"%s\" needs ON equalities with its columns",
                    table->name);
-  if (!table && lo && hi && j->ltime >= 0 && j->rtime >= 0 && !l.node->changelog &&
-      !r.node->changelog) {
-    if (j->lower > j->upper)
-      return wr_perr(pc, WEIR_ESEMANTIC, f->off, "the join's time bounds exclude every pair");
-    j->interval = true;
-  } else if (f->within) {
-    return wr_perr(pc, WEIR_ESEMANTIC, f->within->off,
-                   "WITHIN needs two append-only streams with event time");
-  } else if (!table) {
-    j->state_ttl = subtree_ttl(pc, l.node);
-    int64_t rt = subtree_ttl(pc, r.node);
-    if (rt > j->state_ttl) j->state_ttl = rt;
-    if (pc->err->code) return pc->err->code;
-  }
-  node = wr_ljoin_new(pc, l.node, table ? NULL : r.node, j);
+  if (!table && !j->interval && state_ttl(pc, j, ln, rn)) return pc->err->code;
+  node = wr_ljoin_new(pc, ln, rn, j);
   if (!node) return pc->err->code;
   out->node = node;
   out->name = NULL;
   return WEIR_OK;
+}
+
+wr_lnode *wr_bind_where(wr_pctx *pc, wr_from *fr, wr_expr *pred, int32_t off) {
+  wr_lnode *n = fr->node;
+  if (n->kind != WR_LJOIN || n->join->table || n->join->type != WR_JOIN_INNER)
+    return wr_lfilter_new(pc, n, pred);
+  const wr_ljoin *old = n->join;
+  int nl = n->ins[0]->ncol;
+  wr_expr **res = NULL, **where = NULL;
+  int nres = old->residual ? wr_expr_conjuncts(pc->a, old->residual, &res) : 0;
+  int nwhere = wr_expr_conjuncts(pc->a, pred, &where);
+  if (nres < 0 || nwhere < 0) {
+    wr_err_nomem(pc->err);
+    return NULL;
+  }
+  wr_expr **conj = wr_palloc(pc, (size_t)(old->nkeys + nres + nwhere + 1) * sizeof *conj);
+  wr_ljoin *j = wr_palloc(pc, sizeof *j);
+  if (!conj || !j) return NULL;
+  int m = 0;
+  for (int i = 0; i < old->nkeys; i++)
+    if (!(conj[m++] = columns_equal(pc, n->types, old->lkeys[i], nl + old->rkeys[i], off)))
+      return NULL;
+  for (int i = 0; i < nres; i++) conj[m++] = res[i];
+  for (int i = 0; i < nwhere; i++) conj[m++] = where[i];
+  *j = *old;
+  wr_lnode *l = n->ins[0], *r = n->ins[1];
+  if (plan_join(pc, j, &l, &r, n->types, conj, m, NULL, off, off)) return NULL;
+  if (!j->interval && state_ttl(pc, j, l, r)) return NULL;
+  return fr->node = wr_ljoin_new(pc, l, r, j);
+}
+
+void wr_ljoin_need(const wr_lnode *n, bool *need) {
+  const wr_ljoin *j = n->join;
+  int nl = n->ins[0]->ncol;
+  for (int i = 0; i < j->nkeys; i++) need[j->lkeys[i]] = need[nl + j->rkeys[i]] = true;
+  if (j->interval) need[j->ltime] = need[nl + j->rtime] = true;
+  if (j->residual) wr_expr_mark_cols(j->residual, need);
+}
+
+bool wr_ljoin_remap(wr_pctx *pc, wr_lnode *n, const int *map, int old_nl) {
+  wr_ljoin *j = wr_palloc(pc, sizeof *j);
+  if (!j) return false;
+  *j = *n->join;
+  int nl = n->ins[0]->ncol;
+  j->lkeys = wr_palloc(pc, (size_t)(j->nkeys + 1) * sizeof *j->lkeys);
+  j->rkeys = wr_palloc(pc, (size_t)(j->nkeys + 1) * sizeof *j->rkeys);
+  if (!j->lkeys || !j->rkeys) return false;
+  for (int i = 0; i < j->nkeys; i++) {
+    j->lkeys[i] = map[n->join->lkeys[i]];
+    j->rkeys[i] = map[old_nl + n->join->rkeys[i]] - nl;
+  }
+  if (j->interval) {
+    j->ltime = map[j->ltime];
+    j->rtime = map[old_nl + j->rtime] - nl;
+  }
+  if (j->residual && !(j->residual = wr_expr_remap(pc->a, j->residual, map))) {
+    wr_err_nomem(pc->err);
+    return false;
+  }
+  wr_lnode *f = wr_ljoin_new(pc, n->ins[0], n->nins > 1 ? n->ins[1] : NULL, j);
+  if (!f) return false;
+  *n = *f;
+  return true;
 }

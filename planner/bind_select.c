@@ -4,14 +4,18 @@
  * The clauses are bound in SQL's evaluation order, each adding a node on
  * top of the FROM subtree:
  *   FROM            Scan / view / subquery / TUMBLE (bind_from.c)
- *   WHERE           Filter
+ *   WHERE           Filter (over an INNER join of streams: part of the
+ *                   join's condition, bind_join.c)
  *   GROUP BY, aggregates, WINDOW TUMBLING, HAVING
  *                   Aggregate [+ Filter for HAVING]
- *   SELECT list     Project (aliases and default names)
+ *   SELECT list     [ProcTime when it calls PROCTIME()] Project (aliases
+ *                   and default names)
  *   DISTINCT        Aggregate with every column as key and no aggregates
  * An aggregation is windowed when the ksqlDB WINDOW clause is present or
  * when GROUP BY names both window_start and window_end of TUMBLE(); the
- * window's time column is the input's event-time column. Clauses this
+ * window's time column is the input's event-time column. GROUP BY a
+ * window_end of an append-only windowed input, without a window of its
+ * own, is windowed by that column (window_bound.c). Clauses this
  * issue cannot run (ORDER BY, LIMIT, UNION, EMIT CHANGES, …) are refused
  * with "not supported yet" at their position.
  */
@@ -252,7 +256,10 @@ static wr_lnode *bind_aggregation(wr_pctx *pc, const ast_select *sel, const wr_f
     wr_unsupported(pc, sel->from->off, what);
     return NULL;
   }
-  if (g.windowed) g.win.time_col = in->rowtime;
+  if (g.windowed)
+    g.win.time_col = in->rowtime;
+  else
+    wr_attach_window(in, &g);
   if (g.win.kind == WR_WIN_SESSION && wr_check_session_keys(pc, sel, fr, &g)) return NULL;
   if (sel->emit == AST_EMIT_FINAL && !g.windowed) {
     wr_perr(pc, WEIR_ESEMANTIC, emit_offset(pc, sel), "EMIT FINAL requires a windowed aggregation");
@@ -318,7 +325,7 @@ wr_lnode *wr_bind_select_one(wr_pctx *pc, const ast_select *sel) {
                      "aggregation's result instead)");
       return NULL;
     }
-    if (!pred || !(node = wr_lfilter_new(pc, node, pred))) return NULL;
+    if (!pred || !(node = wr_bind_where(pc, &fr, pred, sel->where->off))) return NULL;
   }
   outcols o = {0};
   if (sel->group_by || sel->having || sel->window || list_has_agg(sel->cols)) {
@@ -339,13 +346,9 @@ wr_lnode *wr_bind_select_one(wr_pctx *pc, const ast_select *sel) {
       return NULL;
     }
     wr_overctx octx = {0};
-    if (wr_list_has_over(sel->cols)) {
-      if (node->changelog) {
-        wr_unsupported(pc, sel->off, "window functions (OVER) over an updating input");
-        return NULL;
-      }
-      if (!(node = wr_bind_overs(pc, &fr, node, sel->cols, &octx))) return NULL;
-    }
+    if (wr_list_has_over(sel->cols) && !(node = wr_bind_overs(pc, &fr, node, sel->cols, &octx)))
+      return NULL;
+    if (wr_list_has_proctime(sel->cols) && !(node = wr_lproctime_new(pc, node))) return NULL;
     wr_binder b = {.pc = pc, .scope = &fr.scope, .in = node, .clause = "SELECT", .over = &octx};
     if (bind_list(&b, sel->cols, &o)) return NULL;
   }

@@ -60,6 +60,7 @@ static void print_pnode(wr_buf *out, const wr_pnode *n) {
       break;
     case WR_PHASHAGG: print_hashagg(out, n); break;
     case WR_PUNION: wr_buf_printf(out, "Union [%d inputs]", n->nins); break;
+    case WR_PPROCTIME: wr_buf_puts(out, "ProcTime [PROCTIME(), watermark: processing time]"); break;
     case WR_PJOIN:
       wr_buf_printf(out, "%s [%d keys]", n->join->interval ? "IntervalJoin" : "Join",
                     n->join->nkeys);

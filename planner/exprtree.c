@@ -1,7 +1,8 @@
 /*
  * exprtree.c — structural operations on bound expression trees, used by
- * the binder (matching GROUP BY keys) and the rewriter (substitution
- * through projections, renumbering after pruning, splitting conjunctions).
+ * the binder and the rewriter (substitution through projections,
+ * renumbering after pruning, splitting conjunctions). Structural equality
+ * (matching GROUP BY keys) is wr_expr_equal of exec/expr.h.
  *
  * Trees are treated as immutable: every transformation returns a copy of
  * the nodes on the changed paths and shares the rest. All allocation is in
@@ -10,38 +11,6 @@
 #include <string.h>
 
 #include "planner_int.h"
-
-static bool const_equal(const wr_value *a, const wr_value *b) {
-  if (a->type != b->type || a->null != b->null) return false;
-  if (a->null) return true;
-  switch (a->type) {
-    case WEIR_BOOLEAN: return a->v.b == b->v.b;
-    case WEIR_DOUBLE: return memcmp(&a->v.d, &b->v.d, sizeof a->v.d) == 0;
-    case WEIR_TEXT: return wr_str_cmp(a->v.s, b->v.s) == 0;
-    case WEIR_NULL: return true;
-    default: return a->v.i == b->v.i;
-  }
-}
-
-bool wr_expr_equal(const wr_expr *a, const wr_expr *b) {
-  if (a == b) return true;
-  if (!a || !b || a->kind != b->kind || a->type != b->type) return false;
-  switch (a->kind) {
-    case WR_EX_COL: return a->col == b->col;
-    case WR_EX_CONST: return const_equal(&a->val, &b->val);
-    case WR_EX_FN:
-      if (a->fn != b->fn) return false;
-      break;
-    case WR_EX_CASE:
-      if (a->has_else != b->has_else) return false;
-      break;
-    case WR_EX_CAST: break;
-  }
-  if (a->nargs != b->nargs) return false;
-  for (int i = 0; i < a->nargs; i++)
-    if (!wr_expr_equal(a->args[i], b->args[i])) return false;
-  return true;
-}
 
 void wr_expr_mark_cols(const wr_expr *e, bool *used) {
   if (e->kind == WR_EX_COL) {

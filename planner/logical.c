@@ -13,6 +13,8 @@
  *             a changelog unless windowed (EMIT FINAL) or a DISTINCT
  *   Union     the first input's names, types common to all inputs;
  *             rowtime when every input has it in the same column
+ *   ProcTime  its input's columns and PROCTIME(), the new rowtime: the
+ *             query runs in processing time from there on
  * Nodes live in the plan's arena; the output arrays are never shared
  * between nodes, so rewrite.c may replace them.
  */
@@ -166,6 +168,17 @@ wr_lnode *wr_ltopn_new(wr_pctx *pc, wr_lnode *in, wr_lwindow *ow) {
   bool append = !in->changelog && (ow->window_end_col >= 0 || keeps_first(in, ow));
   n->changelog = !append;
   n->rowtime = append ? in->rowtime : -1;
+  return n;
+}
+
+wr_lnode *wr_lproctime_new(wr_pctx *pc, wr_lnode *in) {
+  wr_lnode *n = node_new(pc, WR_LPROCTIME, in, in->ncol + 1);
+  if (!n) return NULL;
+  memcpy(n->names, in->names, (size_t)in->ncol * sizeof *n->names);
+  memcpy(n->types, in->types, (size_t)in->ncol * sizeof *n->types);
+  n->names[in->ncol] = "PROCTIME()";
+  n->types[in->ncol] = WEIR_TIMESTAMP;
+  n->rowtime = in->ncol;
   return n;
 }
 
@@ -346,6 +359,7 @@ void wr_lnode_print(wr_buf *out, const wr_lnode *n, int indent) {
     case WR_LOVER:
     case WR_LTOPN: print_window(out, n); break;
     case WR_LJOIN: print_join(out, n); break;
+    case WR_LPROCTIME: wr_buf_puts(out, "ProcTime [PROCTIME()]"); break;
   }
   wr_buf_putc(out, '\n');
   if (n->in) wr_lnode_print(out, n->in, indent + 1);

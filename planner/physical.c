@@ -175,6 +175,8 @@ static weir_status check_window(wr_pctx *pc, const wr_lnode *n) {
       return wr_unsupported(pc, 0, "deduplication of an updating input");
     return WEIR_OK;
   }
+  if (n->in->changelog)
+    return wr_unsupported(pc, 0, "window functions (OVER) over an updating input");
   if (by_time && !w->order[0].desc) return WEIR_OK;
   if (w->ncalls == 1 && w->calls[0].fn == WR_OVER_ROW_NUMBER)
     return wr_perr(pc, WEIR_EUNSUPPORTED,
@@ -236,6 +238,13 @@ static int build_node(wr_pctx *pc, wr_plan *p, const wr_lnode *n) {
       p->pn[x].out_names = n->names;
       p->pn[x].out_types = n->types;
       p->pn[x].changelog = n->changelog;
+      p->pn[x].in_changelog = n->in->changelog;
+      return x;
+    case WR_LPROCTIME:
+      if ((x = pn_add(pc, p, WR_PPROCTIME, in)) < 0) return -1;
+      p->pn[x].nout = n->ncol;
+      p->pn[x].out_names = n->names;
+      p->pn[x].out_types = n->types;
       return x;
     case WR_LUNION:
     case WR_LJOIN: break;
@@ -316,7 +325,7 @@ static wr_op *make_window_op(const wr_plan *p, const wr_pnode *n, weir_type *in_
     wr_topn_spec spec = {.ninput = n->nin, .input_types = in_types, .nkeys = w->nkeys,
                          .keys = keys, .norder = w->norder, .order = order, .n = w->n,
                          .rank_col = w->rank_col, .window_end_col = w->window_end_col,
-                         .source = source};
+                         .source = source, .changelog_input = n->in_changelog};
     return wr_topn_new(ctx, &spec, err);
   }
   wr_over_call *calls = wr_arena_alloc(&ctx->arena, (size_t)(w->ncalls + 1) * sizeof *calls);
@@ -436,6 +445,7 @@ static wr_op *make_op(const wr_plan *p, const wr_pnode *n, wr_qctx *ctx,
       return wr_hashagg_new(ctx, &spec, err);
     }
     case WR_PUNION: return wr_union_new(ctx, n->nins, err);
+    case WR_PPROCTIME: return wr_proctime_new(ctx, n->nin, in_types, err);
     case WR_POVER:
     case WR_PTOPN: return make_window_op(p, n, in_types, ctx, err);
     case WR_PJOIN:

@@ -76,7 +76,8 @@ typedef enum wr_lkind {
   WR_LUNION,     /* UNION ALL of nins inputs with the same column types */
   WR_LOVER,      /* per-row window functions: appends one column per call */
   WR_LTOPN,      /* top-N / deduplication per partition */
-  WR_LJOIN       /* join of two streams, or of a stream with a static table */
+  WR_LJOIN,      /* join of two streams, or of a stream with a static table */
+  WR_LPROCTIME   /* appends PROCTIME(), which becomes the node's time attribute */
 } wr_lkind;
 
 /* A WR_LJOIN node: output = left columns, then right (or table) columns. */
@@ -195,6 +196,16 @@ wr_lnode *wr_ltopn_new(wr_pctx *pc, wr_lnode *in, wr_lwindow *ow);
  * table whose columns are appended): schema, changelog and event time
  * derived from the join kind (bind_join.c). */
 wr_lnode *wr_ljoin_new(wr_pctx *pc, wr_lnode *left, wr_lnode *right, wr_ljoin *j);
+/* Projection pruning through a join (rewrite.c, bind_join.c): the output
+ * columns join n reads itself (keys, time columns, residual) are added to
+ * need; after its inputs were narrowed, n is rebuilt with map taking its
+ * old output columns (old_nl of them left) to the new ones. False when
+ * out of memory. */
+void wr_ljoin_need(const wr_lnode *n, bool *need);
+bool wr_ljoin_remap(wr_pctx *pc, wr_lnode *n, const int *map, int old_nl);
+/* PROCTIME() over in: output = in's columns, then the processing time,
+ * which is the rowtime from here on (event time ends here). */
+wr_lnode *wr_lproctime_new(wr_pctx *pc, wr_lnode *in);
 /* Is n a node the rewrites do not look through (several inputs, window
  * functions, top-N)? Its inputs are rewritten as plans of their own. */
 bool wr_lnode_barrier(const wr_lnode *n);
@@ -212,7 +223,6 @@ const char *wr_expr_text(wr_pctx *pc, const wr_expr *e, const wr_lnode *in);
 
 /* ---- expression trees (exprtree.c) ------------------------------------- */
 
-bool wr_expr_equal(const wr_expr *a, const wr_expr *b);
 /* Sets used[c] for every column c that e reads. */
 void wr_expr_mark_cols(const wr_expr *e, bool *used);
 /* Copy of e with column c renamed map[c]. */
@@ -333,6 +343,12 @@ wr_expr *wr_grouped_col(wr_binder *b, int col, int32_t off);
 wr_expr *wr_bind_concat(wr_binder *b, int n, wr_expr **args, int32_t off);
 /* Scalar function call (AST_FUNC that is not an aggregate, AST_EXTRACT). */
 wr_expr *wr_bind_func(wr_binder *b, const ast_expr *e, wr_expr **args, int nargs);
+/* PROCTIME() (bind_proctime.c): whether e is a call of it, whether a
+ * select list calls it anywhere, and a call bound to the ProcTime node
+ * b->in (an error elsewhere). */
+bool wr_ast_is_proctime(const ast_expr *e);
+bool wr_list_has_proctime(const ast_list *l);
+wr_expr *wr_bind_proctime(wr_binder *b, const ast_expr *e);
 /* Aggregate call in an aggregation context. */
 wr_expr *wr_bind_agg(wr_binder *b, const ast_expr *e);
 /* The aggregate function called name (false if none), and its result
@@ -355,6 +371,19 @@ wr_lnode *wr_bind_select(wr_pctx *pc, const ast_select *sel);
 wr_lnode *wr_bind_select_one(wr_pctx *pc, const ast_select *sel);
 /* FROM a JOIN b ON … (bind_join.c). */
 weir_status wr_bind_join(wr_pctx *pc, const ast_from *f, wr_from *out);
+/* WHERE pred (at off) over the bound FROM fr (bind_join.c): when
+ * fr->node is an INNER join of two streams, the conjuncts become part of
+ * its condition (keys, time bounds, residual, or filters on one side) and
+ * fr->node is planned again; otherwise a Filter over fr->node. */
+wr_lnode *wr_bind_where(wr_pctx *pc, wr_from *fr, wr_expr *pred, int32_t off);
+/* Window bounds as event time (window_bound.c): whether column col of n
+ * is bounded below by n's watermark (its rowtime, or the window_end or
+ * window_time of an EMIT FINAL windowed aggregation passed through
+ * projections, filters and unions); and, for an aggregation g without a
+ * window over an append-only input, a window attached to its first key
+ * that is such a window bound (a 1 ms TUMBLE on it). */
+bool wr_lnode_time_col(const wr_lnode *n, int col);
+void wr_attach_window(const wr_lnode *in, wr_aggctx *g);
 
 
 /* Window functions (bind_over.c): whether the list has OVER calls; the
@@ -385,7 +414,7 @@ wr_lnode *wr_rewrite(wr_pctx *pc, wr_lnode *root);
 
 typedef enum wr_pkind {
   WR_PWMASSIGN, WR_PFILTER, WR_PPROJECT, WR_PHASHAGG, WR_PUNION, WR_POVER, WR_PTOPN, WR_PJOIN,
-  WR_PLOOKUP, WR_PSINK
+  WR_PLOOKUP, WR_PPROCTIME, WR_PSINK
 } wr_pkind;
 
 /* One physical operator; the operators form a tree whose root is the sink,
@@ -419,6 +448,7 @@ typedef struct wr_pnode {
   wr_window_spec win;
   /* OVER, TOPN */
   const wr_lwindow *ow;
+  bool in_changelog;     /* TOPN: the input may retract rows */
   /* JOIN, LOOKUP */
   const wr_ljoin *join;
   int nleft;

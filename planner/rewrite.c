@@ -20,7 +20,8 @@
  * Union, Over and TopN are barriers: filters stop above them (a filter on
  * ROW_NUMBER's rank right above an Over becomes a TopN node,
  * bind_over.c), and their inputs keep all their columns; a Union's inputs
- * are rewritten on their own as plans.
+ * are rewritten on their own as plans. A Join's inputs are too, and then
+ * pruned to the columns read above the join and by its condition.
  */
 #include <string.h>
 
@@ -67,6 +68,16 @@ static wr_lnode *push_filter(wr_pctx *pc, wr_lnode *f) {
       return f;
     }
     case WR_LOVER: return wr_topn_rewrite(pc, f);
+    case WR_LPROCTIME: {
+      /* Below the stamp when it does not read it: fewer rows to stamp. */
+      bool *used = wr_palloc(pc, (size_t)c->ncol);
+      if (!used) return NULL;
+      wr_expr_mark_cols(f->pred, used);
+      if (used[c->ncol - 1]) return f;
+      wr_lnode *nf = wr_lfilter_new(pc, c->in, f->pred);
+      if (!nf || !(c->in = push_filter(pc, nf))) return NULL;
+      return c;
+    }
     case WR_LSCAN:
     case WR_LUNION:
     case WR_LJOIN:
@@ -143,7 +154,8 @@ static wr_lnode *fold_node(wr_pctx *pc, wr_lnode *n) {
     case WR_LUNION:
     case WR_LJOIN:
     case WR_LOVER:
-    case WR_LTOPN: break;
+    case WR_LTOPN:
+    case WR_LPROCTIME: break;
     case WR_LFILTER:
       n->pred = fold(pc, n->pred, &oom);
       if (is_bool_const(n->pred, true)) return n->in;
@@ -237,6 +249,22 @@ static wr_lnode *merge(wr_pctx *pc, wr_lnode *n) {
  * the map from its old output columns to the new ones (-1: dropped). */
 static int *prune(wr_pctx *pc, wr_lnode *n, const bool *need) {
   int *map = wr_palloc(pc, (size_t)(n->ncol + 1) * sizeof *map);
+  if (map && n->kind == WR_LJOIN) {
+    /* Each input keeps what is read above the join and by its condition
+     * (a lookup's table columns all stay). */
+    int nl = n->ins[0]->ncol;
+    bool *side = wr_palloc(pc, (size_t)n->ncol + 1);
+    if (!side) return NULL;
+    memcpy(side, need, (size_t)n->ncol);
+    wr_ljoin_need(n, side);
+    int *lm = prune(pc, n->ins[0], side);
+    int *rm = n->nins > 1 ? prune(pc, n->ins[1], side + nl) : NULL;
+    if (!lm || (n->nins > 1 && !rm)) return NULL;
+    int nl2 = n->ins[0]->ncol;
+    for (int i = 0; i < n->ncol; i++)
+      map[i] = i < nl ? lm[i] : !rm ? nl2 + i - nl : rm[i - nl] < 0 ? -1 : nl2 + rm[i - nl];
+    return wr_ljoin_remap(pc, n, map, nl) ? map : NULL;
+  }
   if (map && wr_lnode_barrier(n)) {
     for (int i = 0; i < n->ncol; i++) map[i] = i;
     if (n->in) {
@@ -259,6 +287,21 @@ static int *prune(wr_pctx *pc, wr_lnode *n, const bool *need) {
     n->types = n->in->types;
     n->rowtime = n->in->rowtime;
     return m;
+  }
+  if (n->kind == WR_LPROCTIME) {
+    memcpy(in_need, need, (size_t)n->in->ncol);
+    int *m = prune(pc, n->in, in_need);
+    if (!m) return NULL;
+    const char *name = n->names[n->ncol - 1];
+    memcpy(map, m, (size_t)(n->ncol - 1) * sizeof *map);
+    map[n->ncol - 1] = n->in->ncol;
+    n->ncol = n->in->ncol + 1;
+    memcpy(n->names, n->in->names, (size_t)n->in->ncol * sizeof *n->names);
+    memcpy(n->types, n->in->types, (size_t)n->in->ncol * sizeof *n->types);
+    n->names[n->in->ncol] = name;
+    n->types[n->in->ncol] = WEIR_TIMESTAMP;
+    n->rowtime = n->in->ncol;
+    return map;
   }
   /* Which columns stay. */
   bool *keep = wr_palloc(pc, (size_t)n->ncol + 1);
@@ -342,7 +385,8 @@ static wr_lnode *drop_identity(wr_lnode *n) {
 static void refresh_changelog(wr_lnode *n) {
   if (!n->in) return;
   refresh_changelog(n->in);
-  if (n->kind == WR_LFILTER || n->kind == WR_LPROJECT) n->changelog = n->in->changelog;
+  if (n->kind == WR_LFILTER || n->kind == WR_LPROJECT || n->kind == WR_LPROCTIME)
+    n->changelog = n->in->changelog;
 }
 
 static wr_lnode *rewrite(wr_pctx *pc, wr_lnode *root) {

@@ -45,6 +45,12 @@ struct weir_engine {
   int running;            /* open weir_query handles */
   int batch_rows;         /* rows per source batch; 0 = random sizes */
   uint64_t seed;          /* random batch sizes */
+  /* Processing-time clock of queries: weir_set_clock's function, or the
+   * manual clock of SET clock = '<timestamp>' (see wr_qctx). */
+  int64_t (*clock)(void *ud);
+  void *clock_ud;
+  bool clock_manual;
+  int64_t clock_start, clock_step;
   wr_sqldb *sqldb;        /* static tables (engine_table.c); NULL until the first */
 };
 

@@ -96,6 +96,12 @@ weir_status wr_run_open(weir_engine *eng, const wr_sqltext *src, const ast_selec
   r->ctx.interrupt = (volatile int *)&r->stop;
   r->ctx.lookup = run_lookup;
   r->ctx.lookup_ud = r;
+  r->ctx.clock = eng->clock;
+  r->ctx.clock_ud = eng->clock_ud;
+  if ((r->ctx.manual = eng->clock_manual)) {
+    r->ctx.manual_start = r->ctx.proc_last = eng->clock_start;
+    r->ctx.manual_step = eng->clock_step;
+  }
   weir_status rc = wr_plan_select(eng->cat, src, sel, &r->plan, err);
   if (rc != WEIR_OK) {
     wr_run_close(r, NULL);
@@ -194,6 +200,8 @@ weir_status wr_run_step(wr_run *r, bool *progress, bool *done, wr_err *err) {
       if (rc != WEIR_OK) return rc;
     }
   }
+  weir_status rc = wr_qctx_timers_fire(&r->ctx, err);
+  if (rc != WEIR_OK) return rc;
   *done = r->nended == r->nsrc;
   if (r->info) r->info->stats = r->ctx.stats;
   return WEIR_OK;
@@ -236,6 +244,7 @@ void wr_run_close(wr_run *r, const char *state) {
   free(r->last_data);
   wr_plan_ops_free(&r->ops);
   wr_plan_free(r->plan);
+  wr_qctx_close(&r->ctx);
   wr_arena_free(&r->ctx.arena);
   free(r);
 }

@@ -11,7 +11,9 @@
  * have run out and some rows were decoded (READY); with an empty batch it
  * reads until rows come, input ends, or (follow mode, non-blocking input)
  * nothing is available yet (IDLE), or READS_PER_CALL reads brought no row
- * (READY with an empty batch). At end of input without follow, the tail
+ * (READY with an empty batch). A descriptor the source did not open
+ * (stdin) is polled before each read, so a quiet producer gives IDLE
+ * instead of blocking the scheduler. At end of input without follow, the tail
  * is decoded once more as the last record even without a line break, and
  * the source reports EOF from then on. In follow mode a partial last line
  * waits for its line break.
@@ -23,6 +25,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -63,6 +66,14 @@ static weir_status header_error(file_source *f, const wr_err *inner, wr_err *err
   return wr_err_set(err, inner->code, "\"%s\": %s", f->name, inner->msg);
 }
 
+/* Whether a read of a descriptor we did not open (stdin, a pipe) would
+ * not block: the scheduler must stay free to fire processing-time timers
+ * and to see idle inputs while a live producer is quiet. */
+static bool input_ready(int fd) {
+  struct pollfd p = {.fd = fd, .events = POLLIN};
+  return poll(&p, 1, 0) != 0;
+}
+
 static weir_status fs_next(wr_source *s, wr_batch *b, wr_src_state *state, wr_err *err) {
   file_source *f = (file_source *)s;
   wr_linereader *r = &f->rd;
@@ -86,6 +97,10 @@ static weir_status fs_next(wr_source *s, wr_batch *b, wr_src_state *state, wr_er
     }
     if (reads++ == READS_PER_CALL) {
       *state = WR_SRC_READY;
+      break;
+    }
+    if (!f->own_fd && !input_ready(r->fd)) {
+      *state = WR_SRC_IDLE;
       break;
     }
     wr_read_result rr = wr_linereader_read(r, err);

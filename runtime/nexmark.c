@@ -5,7 +5,9 @@
  * JSON encoder of the result formats (format.h) with its kind's field names
  * and appended to that kind's buffer, which is written to its file whenever
  * it holds more than FLUSH_BYTES. The interrupt flag of the engine is
- * polled every INTERRUPT_EVERY events.
+ * polled every INTERRUPT_EVERY events. Query 13's side input, a SQLite
+ * table of SIDE_INPUT_ROWS keys with their decimal text (as the Beam
+ * generator's side input), is written next to the events.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -13,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sqlite3.h>
 #include <unistd.h>
 
 #include "engine_int.h"
@@ -22,6 +25,7 @@
 #define FLUSH_BYTES (1u << 20)
 #define INTERRUPT_EVERY 65536
 #define MAX_FIELDS 10
+#define SIDE_INPUT_ROWS 10000
 
 typedef struct kind_out {
   int fd;
@@ -118,6 +122,38 @@ static weir_status generate(weir_engine *eng, wr_nexmark_gen *g, kind_out *outs,
   return WEIR_OK;
 }
 
+/* dir/side_input.db: side_input(key BIGINT PRIMARY KEY, value TEXT),
+ * keys 0 .. SIDE_INPUT_ROWS - 1, replacing an existing file. */
+static weir_status write_side_input(const char *dir, wr_err *err) {
+  char path[4096];
+  snprintf(path, sizeof path, "%s/side_input.db", dir);
+  if (unlink(path) != 0 && errno != ENOENT)
+    return wr_err_set(err, WEIR_EIO, "cannot replace \"%s\": %s", path, strerror(errno));
+  sqlite3 *db = NULL;
+  sqlite3_stmt *ins = NULL;
+  int rc = sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
+  if (rc == SQLITE_OK)
+    rc = sqlite3_exec(db,
+                      "CREATE TABLE side_input (key BIGINT PRIMARY KEY, value TEXT);"
+                      "BEGIN;",
+                      NULL, NULL, NULL);
+  if (rc == SQLITE_OK)
+    rc = sqlite3_prepare_v2(db, "INSERT INTO side_input VALUES (?1, CAST(?1 AS TEXT))", -1, &ins,
+                            NULL);
+  for (int k = 0; rc == SQLITE_OK && k < SIDE_INPUT_ROWS; k++) {
+    sqlite3_bind_int64(ins, 1, k);
+    rc = sqlite3_step(ins) == SQLITE_DONE ? sqlite3_reset(ins) : SQLITE_ERROR;
+  }
+  if (rc == SQLITE_OK) rc = sqlite3_exec(db, "COMMIT;", NULL, NULL, NULL);
+  weir_status st = WEIR_OK;
+  if (rc != SQLITE_OK)
+    st = wr_err_set(err, WEIR_EIO, "cannot write \"%s\": %s", path,
+                    db ? sqlite3_errmsg(db) : "out of memory");
+  sqlite3_finalize(ins);
+  sqlite3_close(db);
+  return st;
+}
+
 static weir_status nexmark_write(weir_engine *eng, const weir_nexmark_options *opts,
                                  const char *dir, wr_err *err) {
   if (!opts || !dir || opts->events == 0)
@@ -139,7 +175,7 @@ static weir_status nexmark_write(weir_engine *eng, const weir_nexmark_options *o
   if (rc == WEIR_OK) rc = generate(eng, g, outs, err);
   for (int k = 0; k < WR_NEXMARK_NKINDS; k++) rc = close_out(&outs[k], rc, err);
   wr_nexmark_gen_free(g);
-  return rc;
+  return rc == WEIR_OK ? write_side_input(dir, err) : rc;
 }
 
 weir_status weir_nexmark_write(weir_engine *eng, const weir_nexmark_options *opts, const char *dir) {

@@ -6,7 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 PKGS="build-essential pkg-config meson ninja-build lemon re2c libsqlite3-dev sqlite3 \
-check libsubunit-dev libedit-dev libjansson-dev"
+check libsubunit-dev libedit-dev libjansson-dev libpcre2-dev"
 
 missing=""
 for p in $PKGS; do

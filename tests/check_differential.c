@@ -200,6 +200,30 @@ static const query_pair queries[] = {
      "SELECT a.v, b.k FROM s a LEFT JOIN s b ON a.v = b.v AND a.k < b.k UNION ALL "
      "SELECT NULL, b.k FROM s b WHERE NOT EXISTS (SELECT 1 FROM s a WHERE a.v = b.v AND a.k < b.k)",
      {WEIR_BIGINT, WEIR_TEXT}},
+    /* A bound on one side only: a regular join that checks it per pair. */
+    {"SELECT a.k, b.k, a.v FROM s a JOIN s b ON a.v = b.v AND b.ts > a.ts + INTERVAL '1' SECOND",
+     "SELECT a.k, b.k, a.v FROM s a JOIN s b ON a.v = b.v AND b.ts > a.ts + 1000",
+     {WEIR_TEXT, WEIR_TEXT, WEIR_BIGINT}},
+    /* Nexmark q7's shape: the rows at their window's maximum, an interval
+     * join on window_end with the bound (and a filter) in WHERE. */
+    {"SELECT a.k, a.v, a.ts FROM s a JOIN (SELECT MAX(v) AS m, window_end AS we FROM "
+     "TABLE(TUMBLE(TABLE s, DESCRIPTOR(ts), INTERVAL '2' SECOND)) GROUP BY window_start, "
+     "window_end) b ON a.v = b.m WHERE a.ts BETWEEN b.we - INTERVAL '2' SECOND AND b.we "
+     "AND a.k <> 'k1'",
+     "SELECT a.k, a.v, a.ts FROM s a JOIN (SELECT MAX(v) AS m, "
+     "ts - ((ts % 2000) + 2000) % 2000 + 2000 AS we FROM s GROUP BY we) b ON a.v = b.m "
+     "WHERE a.ts BETWEEN b.we - 2000 AND b.we AND a.k <> 'k1'",
+     {WEIR_TEXT, WEIR_BIGINT, WEIR_TIMESTAMP}},
+    /* Nexmark q5's shape: per HOP window, the keys with the most rows; the
+     * maxima are grouped by the window bounds, a window join on window_end. */
+    {"SELECT a.k, a.n, a.we FROM hc a JOIN (SELECT MAX(n) AS mx, ws, we FROM hc "
+     "GROUP BY ws, we) m ON a.ws = m.ws AND a.we = m.we AND a.n >= m.mx",
+     "WITH h AS (SELECT k, ts - ((ts % 1000) + 1000) % 1000 - 1000 * j AS ws FROM s, "
+     "(SELECT 0 AS j UNION ALL SELECT 1 UNION ALL SELECT 2)), "
+     "c AS (SELECT k, COUNT(*) AS n, ws, ws + 3000 AS we FROM h GROUP BY k, ws) "
+     "SELECT a.k, a.n, a.we FROM c a JOIN (SELECT MAX(n) AS mx, ws FROM c GROUP BY ws) m "
+     "ON a.ws = m.ws AND a.n >= m.mx",
+     {WEIR_TEXT, WEIR_BIGINT, WEIR_TIMESTAMP}},
 };
 
 static void run_trial(unsigned seed, const char *batch_rows) {
@@ -214,7 +238,11 @@ static void run_trial(unsigned seed, const char *batch_rows) {
                              "CREATE STREAM s (k TEXT, v BIGINT, ts TIMESTAMP(3),"
                              " WATERMARK FOR ts AS ts - INTERVAL '3' SECOND);"
                              "CREATE VIEW u AS SELECT v, ts FROM s WHERE v > 0"
-                             " UNION ALL SELECT v, ts FROM s WHERE k = 'k1';",
+                             " UNION ALL SELECT v, ts FROM s WHERE k = 'k1';"
+                             "CREATE VIEW hc AS SELECT k, COUNT(*) AS n, window_start AS ws,"
+                             " window_end AS we FROM TABLE(HOP(TABLE s, DESCRIPTOR(ts),"
+                             " INTERVAL '1' SECOND, INTERVAL '3' SECOND))"
+                             " GROUP BY k, window_start, window_end;",
                              NULL, NULL),
                    WEIR_OK);
   sqlite3 *db;

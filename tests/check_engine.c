@@ -204,6 +204,108 @@ START_TEST(follow_file_and_interrupt) {
 }
 END_TEST
 
+
+static int64_t fake_clock(void *ud) { return *(int64_t *)ud; }
+
+/* An injected clock drives processing-time windows of a live query: a
+ * window closes when the clock passes its end, with no row arriving. */
+START_TEST(injected_clock_closes_proctime_windows) {
+  weir_engine *eng = engine();
+  int64_t now = 1704067200000;  /* 2024-01-01 00:00:00 */
+  weir_set_clock(eng, fake_clock, &now);
+  ck_assert_int_eq(weir_exec(eng, "CREATE VIEW sp AS SELECT *, PROCTIME() AS pt FROM s;", NULL,
+                             NULL), WEIR_OK);
+  out o = {0};
+  weir_callbacks cb = CB(o);
+  weir_query *q;
+  ck_assert_int_eq(weir_query_open(eng,
+                                   "SELECT k, COUNT(*) AS c, window_start FROM TABLE(TUMBLE("
+                                   "TABLE sp, DESCRIPTOR(pt), INTERVAL '10' SECOND)) "
+                                   "GROUP BY k, window_start, window_end",
+                                   &cb, &q),
+                   WEIR_OK);
+  const char *a = "{\"k\":\"x\",\"v\":1,\"ts\":\"1999-01-01T00:00:00Z\"}";
+  int done;
+  now += 1000;
+  ck_assert_int_eq(weir_push_json(eng, "s", a, strlen(a)), WEIR_OK);
+  ck_assert_int_eq(weir_push_json(eng, "s", a, strlen(a)), WEIR_OK);
+  ck_assert_int_eq(weir_query_step(q, &done), WEIR_OK);
+  now += 8999;  /* 00:00:09.999: the window [0 s, 10 s) is still open */
+  ck_assert_int_eq(weir_query_step(q, &done), WEIR_OK);
+  ck_assert_int_eq(o.rows, 0);
+  now += 1;
+  ck_assert_int_eq(weir_query_step(q, &done), WEIR_OK);
+  ck_assert_int_eq(o.rows, 1);
+  ck_assert_str_eq(o.last, "{\"k\":\"x\",\"c\":2,\"window_start\":\"2024-01-01 00:00:00.000\"}\n");
+  weir_query_close(q);
+  weir_close(eng);
+}
+END_TEST
+
+/* idle_timeout end to end: a union waits for its quiet input until that
+ * input has been idle for idle_timeout on the engine's clock. */
+START_TEST(idle_timeout_releases_union) {
+  weir_engine *eng = engine();
+  int64_t now = 1000000;
+  weir_set_clock(eng, fake_clock, &now);
+  ck_assert_int_eq(weir_exec(eng,
+                             "CREATE STREAM quiet (k TEXT, v BIGINT, ts TIMESTAMP(3),"
+                             " WATERMARK FOR ts AS ts) WITH (idle_timeout = '5 s');",
+                             NULL, NULL),
+                   WEIR_OK);
+  out o = {0};
+  weir_callbacks cb = CB(o);
+  weir_query *q;
+  ck_assert_int_eq(weir_query_open(eng,
+                                   "SELECT window_start, COUNT(*) AS c FROM (SELECT * FROM s "
+                                   "UNION ALL SELECT * FROM quiet) WINDOW TUMBLING (SIZE 10 "
+                                   "SECONDS)",
+                                   &cb, &q),
+                   WEIR_OK);
+  const char *r1 = "{\"k\":\"x\",\"v\":1,\"ts\":\"2024-01-01T00:00:01Z\"}";
+  const char *r2 = "{\"k\":\"x\",\"v\":1,\"ts\":\"2024-01-01T00:00:30Z\"}";
+  int done;
+  ck_assert_int_eq(weir_push_json(eng, "s", r1, strlen(r1)), WEIR_OK);
+  ck_assert_int_eq(weir_push_json(eng, "s", r2, strlen(r2)), WEIR_OK);
+  ck_assert_int_eq(weir_query_step(q, &done), WEIR_OK);
+  now += 4000;
+  ck_assert_int_eq(weir_query_step(q, &done), WEIR_OK);
+  ck_assert_int_eq(o.rows, 0);  /* quiet holds the watermark back */
+  now += 1000;
+  ck_assert_int_eq(weir_query_step(q, &done), WEIR_OK);
+  ck_assert_int_eq(o.rows, 1);  /* idle now: s alone drives the window */
+  ck_assert_str_eq(o.last, "{\"window_start\":\"2024-01-01 00:00:00.000\",\"c\":1}\n");
+  weir_query_close(q);
+  weir_close(eng);
+}
+END_TEST
+
+
+/* A step over an endless source returns after a bounded amount of work. */
+START_TEST(step_returns_on_endless_source) {
+  weir_engine *eng = engine();
+  ck_assert_int_eq(weir_exec(eng,
+                             "CREATE STREAM nb (auction BIGINT) WITH (connector = 'nexmark', "
+                             "kind = 'bid');",
+                             NULL, NULL),
+                   WEIR_OK);
+  out o = {0};
+  weir_callbacks cb = CB(o);
+  weir_query *q;
+  ck_assert_int_eq(weir_query_open(eng, "SELECT auction FROM nb", &cb, &q), WEIR_OK);
+  int done;
+  ck_assert_int_eq(weir_query_step(q, &done), WEIR_OK);
+  ck_assert_int_eq(done, 0);
+  int first = o.rows;
+  ck_assert_int_gt(first, 0);
+  ck_assert_int_le(first, 64 * 1024);
+  ck_assert_int_eq(weir_query_step(q, &done), WEIR_OK);
+  ck_assert_int_gt(o.rows, first);
+  weir_query_close(q);
+  weir_close(eng);
+}
+END_TEST
+
 int main(void) {
   Suite *s = suite_create("engine");
   TCase *tc = tcase_create("api");
@@ -212,6 +314,9 @@ int main(void) {
   tcase_add_test(tc, plan_without_running);
   tcase_add_test(tc, drop_refused_while_read);
   tcase_add_test(tc, follow_file_and_interrupt);
+  tcase_add_test(tc, injected_clock_closes_proctime_windows);
+  tcase_add_test(tc, idle_timeout_releases_union);
+  tcase_add_test(tc, step_returns_on_endless_source);
   suite_add_tcase(s, tc);
   SRunner *sr = srunner_create(s);
   srunner_run_all(sr, CK_NORMAL);

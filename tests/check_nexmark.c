@@ -611,6 +611,19 @@ START_TEST(write_jsonl) {
   while (fgets(line, sizeof line, f)) lines++;
   fclose(f);
   ck_assert_int_eq(lines, 60);
+  /* q13's side input: keys 0 .. 9999 with their text, read through the
+   * sqlite connector. */
+  snprintf(sql, sizeof sql,
+           "CREATE TABLE si (key BIGINT PRIMARY KEY, value TEXT) WITH (connector = 'sqlite', "
+           "path = '%s/side_input.db', table = 'side_input');",
+           dir);
+  ck_assert_msg(weir_exec(eng, sql, NULL, NULL) == WEIR_OK, "%s", weir_errmsg(eng));
+  rows si = query(eng, "SELECT key FROM si;");
+  ck_assert_uint_eq(si.n, 10000);
+  ck_assert_int_eq(si.sum, 9999 * 10000 / 2);
+  si = query(eng, "SELECT value FROM si WHERE key = 4321;");
+  ck_assert_uint_eq(si.n, 1);
+  ck_assert_str_eq(si.last, "{\"value\":\"4321\"}\n");
   /* Errors: no events, a directory that cannot be made. */
   o.events = 0;
   ck_assert_int_eq(weir_nexmark_write(eng, &o, dir), WEIR_EMISUSE);
@@ -621,6 +634,8 @@ START_TEST(write_jsonl) {
     snprintf(path, sizeof path, "%s/%s.jsonl", dir, wr_nexmark_kind_name((wr_nexmark_kind)k));
     unlink(path);
   }
+  snprintf(path, sizeof path, "%s/side_input.db", dir);
+  unlink(path);
   rmdir(dir);
   weir_close(gen);
   weir_close(eng);

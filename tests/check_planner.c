@@ -604,6 +604,120 @@ START_TEST(predicate_pushdown) {
 }
 END_TEST
 
+/* Which join a plan holds: its EXPLAIN line starts with kind. */
+static void assert_join(const char *sql, const char *kind) {
+  wr_plan *p = plan_ok(sql);
+  char *text = explain(p);
+  assert_has(text, kind);
+  free(text);
+  wr_plan_free(p);
+}
+
+#define MAXES                                                                              \
+  "(SELECT MAX(price) AS top, window_start AS ws, window_end AS we FROM "                  \
+  "TABLE(TUMBLE(TABLE bids, DESCRIPTOR(ts), INTERVAL '10' SECOND)) "                      \
+  "GROUP BY window_start, window_end)"
+
+START_TEST(join_time_columns) {
+  /* window_end (renamed) of a final windowed result is a time column; a
+   * bound in WHERE is the join's (Nexmark q7) */
+  assert_join("SELECT b.auction FROM bids b JOIN " MAXES " m ON b.price = m.top "
+              "WHERE b.ts BETWEEN m.we - INTERVAL '10' SECOND AND m.we",
+              "Interval INNER JOIN [price = top; we - ts in [0 s after, 10 s after]]");
+  /* the same bound in ON, either way round */
+  assert_join("SELECT b.auction FROM " MAXES " m JOIN bids b ON b.price = m.top "
+              "AND m.we >= b.ts AND b.ts + INTERVAL '10' SECOND >= m.we",
+              "Interval INNER JOIN [top = price; ts - we in [10 s before, 0 s after]]");
+  /* window_start is not one; nor is a computed window_end, nor the
+   * window_end of EMIT CHANGES (a changelog); a stream without WATERMARK
+   * has no time column */
+  assert_join("SELECT b.auction FROM bids b JOIN " MAXES " m ON b.price = m.top "
+              "WHERE b.ts BETWEEN m.ws AND m.ws + INTERVAL '10' SECOND",
+              "Regular INNER JOIN [price = top; ((ts >= ws) AND");
+  assert_join("SELECT b.auction FROM bids b JOIN (SELECT MAX(price) AS top, "
+              "window_end + INTERVAL '1' SECOND AS we FROM TABLE(TUMBLE(TABLE bids, "
+              "DESCRIPTOR(ts), INTERVAL '10' SECOND)) GROUP BY window_start, window_end) m "
+              "ON b.price = m.top WHERE b.ts BETWEEN m.we - INTERVAL '10' SECOND AND m.we",
+              "Regular INNER JOIN");
+  assert_join("SELECT b.auction FROM bids b JOIN (SELECT MAX(price) AS top, window_end AS we "
+              "FROM TABLE(TUMBLE(TABLE bids, DESCRIPTOR(ts), INTERVAL '10' SECOND)) "
+              "GROUP BY window_start, window_end EMIT CHANGES) m "
+              "ON b.price = m.top WHERE b.ts BETWEEN m.we - INTERVAL '10' SECOND AND m.we",
+              "Regular INNER JOIN");
+  ddl_ok("CREATE STREAM clicks (id BIGINT, at TIMESTAMP)");
+  assert_join("SELECT c.id FROM clicks c JOIN " MAXES " m ON c.at = m.we",
+              "Regular INNER JOIN [at = we] state=unbounded");
+  /* through UNION ALL and a filter: a window join of zero width */
+  assert_join("SELECT u.we FROM (SELECT we FROM " MAXES " x WHERE top > 5 UNION ALL "
+              "SELECT we FROM " MAXES " y) u JOIN " MAXES " m ON u.we = m.we",
+              "Interval INNER JOIN [we = we; we - we in [0 s after, 0 s after]]");
+  /* a one-sided WHERE conjunct filters its side below the join; the
+   * outer join keeps its WHERE above */
+  wr_plan *p = plan_ok("SELECT b.auction FROM bids b JOIN " MAXES " m ON b.price = m.top "
+                       "WHERE b.ts BETWEEN m.we - INTERVAL '10' SECOND AND m.we "
+                       "AND b.channel = 'web'");
+  char *text = explain(p);
+  int join = index_of(text, "Interval INNER JOIN");
+  int filter = index_of(text, "Filter [(channel = 'web')]");
+  ck_assert_int_ge(join, 0);
+  ck_assert_int_gt(filter, join);
+  free(text);
+  wr_plan_free(p);
+  p = plan_ok("SELECT b.auction FROM bids b LEFT JOIN " MAXES " m ON b.price = m.top "
+              "AND b.ts BETWEEN m.we - INTERVAL '10' SECOND AND m.we WHERE b.channel = 'web'");
+  text = explain(p);
+  join = index_of(text, "Interval LEFT JOIN");
+  filter = index_of(text, "Filter [(channel = 'web')]");
+  ck_assert_int_ge(join, 0);
+  ck_assert_int_ge(filter, 0);
+  ck_assert_int_lt(filter, join);
+  free(text);
+  wr_plan_free(p);
+  /* bounds that exclude every pair, found in WHERE: positioned there */
+  plan_fails("SELECT b.auction FROM bids b JOIN " MAXES " m ON b.price = m.top "
+             "WHERE b.ts > m.we AND b.ts < m.we",
+             WEIR_ESEMANTIC, "exclude every pair", "b.ts > m.we");
+  plan_fails("SELECT b.auction FROM bids b JOIN people p ON b.bidder = p.id WITHIN 5 SECONDS",
+             WEIR_ESEMANTIC, "WITHIN needs two append-only streams", "5 SECONDS");
+}
+END_TEST
+
+START_TEST(group_by_window_bounds) {
+  /* GROUP BY a window_end of a final windowed result: windowed by it (one
+   * final row per window), not a changelog */
+  wr_plan *p = plan_ok("SELECT e, MAX(n) AS top FROM (SELECT auction, COUNT(*) AS n, "
+                       "window_end AS e FROM TABLE(HOP(TABLE bids, DESCRIPTOR(ts), "
+                       "INTERVAL '2' SECOND, INTERVAL '10' SECOND)) "
+                       "GROUP BY auction, window_start, window_end) GROUP BY e");
+  ck_assert(!wr_plan_changelog(p));
+  char *text = explain(p);
+  assert_has(text, "aggs: MAX(COUNT(*))] window=TUMBLE(window_end, 1 ms, grace 0 s)");
+  free(text);
+  wr_plan_free(p);
+  /* the event time of a stream (rows may be late) or window_start: a
+   * changelog as before */
+  p = plan_ok("SELECT ts, COUNT(*) FROM bids GROUP BY ts");
+  ck_assert(wr_plan_changelog(p));
+  wr_plan_free(p);
+  p = plan_ok("SELECT ws, MAX(top) FROM " MAXES " GROUP BY ws");
+  ck_assert(wr_plan_changelog(p));
+  wr_plan_free(p);
+  /* EMIT FINAL is now meaningful there; a window of its own is kept */
+  p = plan_ok("SELECT we, MAX(top) FROM " MAXES " GROUP BY we EMIT FINAL");
+  ck_assert(!wr_plan_changelog(p));
+  wr_plan_free(p);
+  p = plan_ok("SELECT window_start, we, MAX(top) FROM (SELECT MAX(price) AS top, window_end AS we, "
+              "window_time FROM TABLE(TUMBLE(TABLE bids, DESCRIPTOR(ts), INTERVAL '10' SECOND)) "
+              "GROUP BY window_start, window_end, window_time) "
+              "WINDOW TUMBLING (SIZE 1 MINUTE) GROUP BY we");
+  text = explain(p);
+  assert_has(text, "window=TUMBLE(");
+  assert_lacks(text, "1 ms");
+  free(text);
+  wr_plan_free(p);
+}
+END_TEST
+
 START_TEST(constant_folding) {
   wr_plan *p = plan_ok("SELECT auction, 2 * 3 + 1 AS k FROM bids WHERE price > 10 * 10 + 1");
   char *text = explain(p);
@@ -1105,6 +1219,8 @@ static Suite *planner_suite(void) {
   tcase_add_test(tc, window_through_views_and_subqueries);
   tcase_add_test(tc, aggregation_plans);
   tcase_add_test(tc, predicate_pushdown);
+  tcase_add_test(tc, join_time_columns);
+  tcase_add_test(tc, group_by_window_bounds);
   tcase_add_test(tc, constant_folding);
   tcase_add_test(tc, projection_pruning_and_merging);
   tcase_add_test(tc, create_stream);

@@ -146,6 +146,7 @@ typedef struct capture {
   int64_t wms[MAXWM];
   int wm_at[MAXWM];  /* rows received before each watermark */
   int nwm;
+  int split;         /* batches ending with a -U (its +U in the next) */
 } capture;
 
 static const char *op_name(int op) {
@@ -176,6 +177,7 @@ static weir_status cap_batch(wr_op *op, int port, wr_batch *b, wr_err *err) {
     c->roww[c->n] = b->wm ? b->wm[i] : NO_WM;
     c->n++;
   }
+  if (b->n && b->ops && b->ops[b->n - 1] == WEIR_OP_UPDATE_BEFORE) c->split++;
   return WEIR_OK;
 }
 
@@ -326,6 +328,22 @@ static void expect_same_multiset(strs *got, strs *want, const char *what) {
                 i < want->n ? want->v[i] : "(end)");
 }
 
+/* Every -U is directly followed by a +U, in the same batch, and every +U
+ * directly follows a -U. */
+static void expect_pairs(const capture *c) {
+  ck_assert_int_eq(c->split, 0);
+  for (int i = 0; i < c->n; i++) {
+    bool before = strncmp(c->rows[i], "-U", 2) == 0;
+    bool after = strncmp(c->rows[i], "+U", 2) == 0;
+    if (before)
+      ck_assert_msg(i + 1 < c->n && strncmp(c->rows[i + 1], "+U", 2) == 0,
+                    "-U not followed by +U: row %d %s", i, c->rows[i]);
+    if (after)
+      ck_assert_msg(i > 0 && strncmp(c->rows[i - 1], "-U", 2) == 0,
+                    "+U not preceded by -U: row %d %s", i, c->rows[i]);
+  }
+}
+
 /* Applies the capture's rows from *from on to the multiset. */
 static void apply_changes(strs *set, const capture *c, int *from) {
   for (; *from < c->n; (*from)++) {
@@ -461,6 +479,14 @@ static void spec_order(specbuf *sb, int col, bool desc, bool nulls_first) {
   sb->order[sb->spec.norder++] = (wr_sortkey){col, desc, nulls_first};
 }
 
+/* n ranks partitioned by k, ordered by col with SQL's default NULL
+ * placement (first when descending). */
+static void spec_keyed(specbuf *sb, int64_t n, bool rank_col, int col, bool desc) {
+  spec_init(sb, n, rank_col);
+  spec_key(sb, CK);
+  spec_order(sb, col, desc, desc);
+}
+
 static void use_reference(const specbuf *sb) {
   g_order = sb->spec.order;
   g_norder = sb->spec.norder;
@@ -472,6 +498,7 @@ static void use_reference(const specbuf *sb) {
  * directions and NULL placements, n in 1..4, rank column or not. */
 static void random_spec(specbuf *sb, bool changelog) {
   spec_init(sb, 1 + (int64_t)(rnd() % 4), rnd() % 2);
+  sb->spec.changelog_input = changelog;
   int nk = (int)(rnd() % 3);
   if (nk >= 1) spec_key(sb, CK);
   if (nk >= 2) spec_key(sb, CS);
@@ -532,6 +559,7 @@ static void run_unbounded_random(uint64_t s, bool changelog) {
     char what[64];
     snprintf(what, sizeof what, "seed %llu after %d rows", (unsigned long long)s, made);
     expect_same_multiset(&applied, &want, what);
+    expect_pairs(g.cap);
     /* Append-only input keeps exactly the top n; a changelog keeps all. */
     uint64_t want_kept = changelog ? (uint64_t)nalive : kept;
     ck_assert_uint_eq(state_size(&g), want_kept);
@@ -569,14 +597,18 @@ static trow krow(int64_t k, int64_t a, int64_t id) {
   return r;
 }
 
+/* Row r carrying op (a retraction, say). */
+static trow with_op(trow r, int op) {
+  r.op = op;
+  return r;
+}
+
 #define TAIL "|'x'|NULL|2024-01-01 00:00:00.000"
 #define WE "|2024-01-01 00:00:00.000"
 
 START_TEST(test_unbounded_ranks_by_hand) {
   specbuf sb;
-  spec_init(&sb, 2, true);
-  spec_key(&sb, CK);
-  spec_order(&sb, CA, true, true);
+  spec_keyed(&sb, 2, true, CA, true);
   rig g;
   rig_open(&g, &sb.spec);
   trow b1[] = {krow(1, 5, 1), krow(1, 3, 2)};
@@ -588,11 +620,12 @@ START_TEST(test_unbounded_ranks_by_hand) {
   push_rows(&g, b2, 1, false, false);
   const char *w2[] = {"-D|1|3" TAIL "|2" WE "|2", "+I|1|4" TAIL "|3" WE "|2"};
   expect_rows(g.cap, 2, w2, 2);
-  /* a=9 takes rank 1: a=4 leaves, a=5 moves from 1 to 2. */
+  /* a=9 takes rank 1: a=4 leaves, then in rank order a=9 enters and a=5
+   * moves from 1 to 2 (its -U directly before its +U). */
   trow b3[] = {krow(1, 9, 4)};
   push_rows(&g, b3, 1, false, false);
-  const char *w3[] = {"-D|1|4" TAIL "|3" WE "|2", "-U|1|5" TAIL "|1" WE "|1",
-                      "+I|1|9" TAIL "|4" WE "|1", "+U|1|5" TAIL "|1" WE "|2"};
+  const char *w3[] = {"-D|1|4" TAIL "|3" WE "|2", "+I|1|9" TAIL "|4" WE "|1",
+                      "-U|1|5" TAIL "|1" WE "|1", "+U|1|5" TAIL "|1" WE "|2"};
   expect_rows(g.cap, 4, w3, 4);
   /* A tie with rank 2 arrives later and ranks after it: nothing changes;
    * another partition starts. Several changes in one batch coalesce. */
@@ -604,9 +637,7 @@ START_TEST(test_unbounded_ranks_by_hand) {
   rig_close(&g);
 
   /* Without the rank column, a rank change alone emits nothing. */
-  spec_init(&sb, 2, false);
-  spec_key(&sb, CK);
-  spec_order(&sb, CA, true, true);
+  spec_keyed(&sb, 2, false, CA, true);
   rig_open(&g, &sb.spec);
   push_rows(&g, b1, 2, false, false);
   push_rows(&g, b2, 1, false, false);
@@ -620,9 +651,8 @@ END_TEST
 
 START_TEST(test_changelog_input_by_hand) {
   specbuf sb;
-  spec_init(&sb, 1, false);
-  spec_key(&sb, CK);
-  spec_order(&sb, CA, false, false);
+  spec_keyed(&sb, 1, false, CA, false);
+  sb.spec.changelog_input = true;
   rig g;
   rig_open(&g, &sb.spec);
   trow b1[] = {krow(1, 3, 1), krow(1, 5, 2), krow(1, 5, 2)};
@@ -631,8 +661,7 @@ START_TEST(test_changelog_input_by_hand) {
   expect_rows(g.cap, 0, w1, 1);
   ck_assert_uint_eq(state_size(&g), 3);  /* every row is kept */
   /* Retracting the kept row lets the next one up: an update for n = 1. */
-  trow b2[] = {krow(1, 3, 1)};
-  b2[0].op = WEIR_OP_DELETE;
+  trow b2[] = {with_op(krow(1, 3, 1), WEIR_OP_DELETE)};
   push_rows(&g, b2, 1, true, false);
   const char *w2[] = {"-U|1|3" TAIL "|1" WE, "+U|1|5" TAIL "|2" WE};
   expect_rows(g.cap, 1, w2, 2);
@@ -644,15 +673,13 @@ START_TEST(test_changelog_input_by_hand) {
   push_rows(&g, b3, 2, true, false);
   ck_assert_int_eq(g.cap->n, 3);
   ck_assert_uint_eq(state_size(&g), 1);
-  trow b4[] = {krow(1, 5, 2)};
-  b4[0].op = WEIR_OP_DELETE;
+  trow b4[] = {with_op(krow(1, 5, 2), WEIR_OP_DELETE)};
   push_rows(&g, b4, 1, true, false);
   const char *w4[] = {"-D|1|5" TAIL "|2" WE};
   expect_rows(g.cap, 3, w4, 1);
   ck_assert_uint_eq(state_size(&g), 0);
   /* Retractions into an unknown partition leave nothing behind. */
-  trow b5[] = {krow(8, 1, 1)};
-  b5[0].op = WEIR_OP_DELETE;
+  trow b5[] = {with_op(krow(8, 1, 1), WEIR_OP_DELETE)};
   push_rows(&g, b5, 1, true, false);
   ck_assert_int_eq(g.cap->n, 4);
   ck_assert_uint_eq(((wr_topn *)g.op)->gt->live, 0);
@@ -692,12 +719,11 @@ START_TEST(test_unbounded_watermarks) {
 }
 END_TEST
 
-/* Thousands of partitions changing in one batch: output spans batches. */
+/* Thousands of partitions changing in one batch: output spans batches,
+ * and an update pair never straddles two of them. */
 START_TEST(test_unbounded_large_output) {
   specbuf sb;
-  spec_init(&sb, 2, true);
-  spec_key(&sb, CK);
-  spec_order(&sb, CA, false, false);
+  spec_keyed(&sb, 2, true, CA, false);
   rig g;
   rig_open(&g, &sb.spec);
   int n = 3000;
@@ -715,6 +741,30 @@ START_TEST(test_unbounded_large_output) {
              first ? 2 * k + 1 : 2 * k, first ? 1 : 2);
     ck_assert_str_eq(g.cap->rows[i], want);
   }
+  /* A new partition emits one row (+I), each other one four (-D a=2, +I
+   * a=0, then a=1 moving from rank 1 to 2: -U, +U), which would put a -U
+   * in the last row of an output batch (1 + 4 * 255 + 2 = 1023). */
+  int np = n / 2, m = 0;
+  b[m++] = krow(np, 5, n);
+  for (int k = 0; k < np; k++) b[m++] = krow(k, 0, n + 1 + k);
+  push_rows(&g, b, m, false, false);
+  ck_assert_int_eq(g.cap->n, n + 1 + 4 * np);
+  ck_assert_str_eq(g.cap->rows[n], "+I|1500|5" TAIL "|3000" WE "|1");
+  ck_assert_str_eq(g.cap->rows[n + 1023], "-U|255|1" TAIL "|511" WE "|1");
+  expect_pairs(g.cap);
+  rig_close(&g);
+  /* n = 1: a new partition's +I, then one -U/+U per replaced row. */
+  spec_keyed(&sb, 1, false, CA, false);
+  rig_open(&g, &sb.spec);
+  for (int k = 1; k < np; k++) b[k - 1] = krow(k, 2, k);
+  push_rows(&g, b, np - 1, false, false);
+  int from = g.cap->n;
+  b[0] = krow(0, 5, 0);
+  for (int k = 1; k < np; k++) b[k] = krow(k, 0, np + k);
+  push_rows(&g, b, np, false, false);
+  ck_assert_int_eq(g.cap->n - from, 1 + 2 * (np - 1));
+  ck_assert_str_eq(g.cap->rows[from + 1023], "-U|512|2" TAIL "|512" WE);
+  expect_pairs(g.cap);
   free(b);
   rig_close(&g);
 }
@@ -1135,8 +1185,7 @@ START_TEST(test_window_by_hand) {
   ck_assert_int_eq(g.cap->wms[g.cap->nwm - 1], WR_WM_END);
   ck_assert_uint_eq(state_size(&g), 0);
   /* Retractions are refused in window mode. */
-  trow r[] = {krow(1, 1, 1)};
-  r[0].op = WEIR_OP_DELETE;
+  trow r[] = {with_op(krow(1, 1, 1), WEIR_OP_DELETE)};
   wr_err err;
   ck_assert_int_eq(push_rows_status(&g, r, 1, true, &err), WEIR_EUNSUPPORTED);
   rig_close(&g);
@@ -1288,9 +1337,7 @@ END_TEST
 START_TEST(test_snapshot_errors) {
   seed(7);
   specbuf sb;
-  spec_init(&sb, 2, true);
-  spec_key(&sb, CK);
-  spec_order(&sb, CA, false, false);
+  spec_keyed(&sb, 2, true, CA, false);
   rig g;
   rig_open(&g, &sb.spec);
   trow rows[20];
@@ -1317,6 +1364,14 @@ START_TEST(test_snapshot_errors) {
   rig r;
   rig_open(&r, &other.spec);
   wr_rd rd = {(const uint8_t *)img.p, img.n, 0, false};
+  wr_err_clear(&err);
+  ck_assert_int_eq(r.op->vt->restore(r.op, &rd, &err), WEIR_ERROR);
+  ck_assert_ptr_nonnull(strstr(err.msg, "does not match"));
+  rig_close(&r);
+  /* So is the image of the same spec over an append-only input. */
+  sb.spec.changelog_input = true;
+  rig_open(&r, &sb.spec);
+  rd = (wr_rd){(const uint8_t *)img.p, img.n, 0, false};
   wr_err_clear(&err);
   ck_assert_int_eq(r.op->vt->restore(r.op, &rd, &err), WEIR_ERROR);
   ck_assert_ptr_nonnull(strstr(err.msg, "does not match"));
@@ -1384,27 +1439,74 @@ START_TEST(test_constructor_errors) {
 }
 END_TEST
 
-START_TEST(test_changelog_after_drops) {
+/* An input planned as append-only stays bounded even when its batches
+ * carry ops (+I, as a join's do), and a retraction from it is refused;
+ * changelog_input is refused in window mode. */
+START_TEST(test_append_only_contract) {
   specbuf sb;
-  spec_init(&sb, 1, false);
-  spec_key(&sb, CK);
-  spec_order(&sb, CA, false, false);
+  spec_keyed(&sb, 1, false, CA, false);
   rig g;
   rig_open(&g, &sb.spec);
-  /* Nothing discarded yet: a changelog may start, every row kept. */
-  trow b1[] = {krow(1, 3, 1)};
-  push_rows(&g, b1, 1, false, false);
-  trow b2[] = {krow(1, 5, 2)};
-  push_rows(&g, b2, 1, true, false);
-  ck_assert_uint_eq(state_size(&g), 2);
-  rig_close(&g);
-  /* After a row was discarded, a changelog is refused. */
-  rig_open(&g, &sb.spec);
-  trow b3[] = {krow(1, 3, 1), krow(1, 5, 2)};
-  push_rows(&g, b3, 2, false, false);
+  trow b1[] = {krow(1, 3, 1), krow(1, 5, 2), krow(1, 2, 3)};
+  push_rows(&g, b1, 3, true, false);
+  const char *w1[] = {"+I|1|2" TAIL "|3" WE};
+  expect_rows(g.cap, 0, w1, 1);
   ck_assert_uint_eq(state_size(&g), 1);
+  trow b2[] = {with_op(krow(1, 2, 3), WEIR_OP_UPDATE_BEFORE)};
   wr_err err;
   ck_assert_int_eq(push_rows_status(&g, b2, 1, true, &err), WEIR_EUNSUPPORTED);
+  ck_assert_ptr_nonnull(strstr(err.msg, "append-only"));
+  rig_close(&g);
+  /* Deduplication (first) passes +I rows with ops through as +I. */
+  spec_keyed(&sb, 1, false, CT, false);
+  rig_open(&g, &sb.spec);
+  push_rows(&g, b1, 3, true, false);
+  const char *w2[] = {"+I|1|3" TAIL "|1" WE};
+  expect_rows(g.cap, 0, w2, 1);
+  ck_assert_uint_eq(((wr_topn *)g.op)->live, 0);
+  rig_close(&g);
+  /* No changelog in window mode. */
+  window_spec(&sb, 1, false);
+  sb.spec.changelog_input = true;
+  wr_qctx q;
+  memset(&q, 0, sizeof q);
+  wr_err_clear(&err);
+  ck_assert_ptr_null(wr_topn_new(&q, &sb.spec, &err));
+  ck_assert_int_eq(err.code, WEIR_EMISUSE);
+}
+END_TEST
+
+/* A changelog whose first batch carries no ops (all +I, as batch.h
+ * allows): the operator must already keep the rows below the top n, since
+ * the first retraction removes a top row and the one that moves up
+ * arrived before any retraction. */
+START_TEST(test_changelog_refill_from_first_batch) {
+  specbuf sb;
+  spec_keyed(&sb, 2, false, CA, true);
+  sb.spec.changelog_input = true;
+  rig g;
+  rig_open(&g, &sb.spec);
+  trow b1[] = {krow(1, 5, 1), krow(1, 4, 2), krow(1, 3, 3)};
+  push_rows(&g, b1, 3, false, false);
+  const char *w1[] = {"+I|1|5" TAIL "|1" WE, "+I|1|4" TAIL "|2" WE};
+  expect_rows(g.cap, 0, w1, 2);
+  trow b2[] = {with_op(krow(1, 5, 1), WEIR_OP_DELETE)};
+  push_rows(&g, b2, 1, true, false);
+  const char *w2[] = {"-D|1|5" TAIL "|1" WE, "+I|1|3" TAIL "|3" WE};
+  expect_rows(g.cap, 2, w2, 2);
+  ck_assert_uint_eq(state_size(&g), 2);
+  rig_close(&g);
+  /* The shape of deduplication keeping the first row, over a changelog:
+   * the second arrival replaces a retracted first one. */
+  spec_keyed(&sb, 1, false, CT, false);
+  sb.spec.changelog_input = true;
+  rig_open(&g, &sb.spec);
+  trow b3[] = {krow(1, 7, 1), krow(1, 8, 2)};
+  push_rows(&g, b3, 2, false, false);
+  trow b4[] = {with_op(krow(1, 7, 1), WEIR_OP_DELETE)};
+  push_rows(&g, b4, 1, true, false);
+  const char *w3[] = {"+I|1|7" TAIL "|1" WE, "-U|1|7" TAIL "|1" WE, "+U|1|8" TAIL "|2" WE};
+  expect_rows(g.cap, 0, w3, 3);
   rig_close(&g);
 }
 END_TEST
@@ -1431,7 +1533,8 @@ static Suite *topn_suite(void) {
   tcase_add_test(tc, test_snapshot_window);
   tcase_add_test(tc, test_snapshot_errors);
   tcase_add_test(tc, test_constructor_errors);
-  tcase_add_test(tc, test_changelog_after_drops);
+  tcase_add_test(tc, test_append_only_contract);
+  tcase_add_test(tc, test_changelog_refill_from_first_batch);
   suite_add_tcase(s, tc);
   return s;
 }

@@ -1,7 +1,7 @@
--- waits for: processing-time windows (PROCTIME())
 -- Nexmark Query 12: processing-time windows.
 -- Bids per bidder in 10-second windows of processing time (the clock of
--- the machine running the query, not the events' dateTime).
+-- the machine running the query, not the events' dateTime). For a
+-- repeatable run, SET clock = '<timestamp>' and clock_step first.
 SELECT B.bidder,
        COUNT(*) AS bid_count,
        TUMBLE_START(B.p_time, INTERVAL '10' SECOND) AS starttime,

@@ -1,4 +1,3 @@
--- waits for: DATE_FORMAT, COUNT(DISTINCT …) and FILTER (WHERE …)
 -- Nexmark Query 15: bidding statistics report.
 -- Per day: bids, bidders and auctions, in total and per price range.
 SELECT DATE_FORMAT(dateTime, 'yyyy-MM-dd') AS day,

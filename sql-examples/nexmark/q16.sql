@@ -1,4 +1,3 @@
--- waits for: DATE_FORMAT, COUNT(DISTINCT …) and FILTER (WHERE …)
 -- Nexmark Query 16: channel statistics report.
 -- Per channel and day: bids, bidders and auctions, in total and per price
 -- range, and the last minute with a bid.

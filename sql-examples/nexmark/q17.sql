@@ -1,4 +1,3 @@
--- waits for: DATE_FORMAT, FILTER (WHERE …)
 -- Nexmark Query 17: auction statistics report.
 -- Per auction and day: bids in total and per price range, and price
 -- statistics.

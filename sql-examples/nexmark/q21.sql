@@ -1,4 +1,3 @@
--- waits for: REGEXP_EXTRACT
 -- Nexmark Query 21: add channel id.
 -- A channel id for each bid: fixed ones for the four big channels, else
 -- the channel_id parameter of the bid's URL (bids without one are left out).

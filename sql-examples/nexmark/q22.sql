@@ -1,4 +1,3 @@
--- waits for: SPLIT_INDEX
 -- Nexmark Query 22: get URL directories.
 -- The first three directories of each bid's URL.
 SELECT auction, bidder, price, channel,
