@@ -267,6 +267,16 @@ static int *prune(wr_pctx *pc, wr_lnode *n, const bool *need) {
   }
   if (map && wr_lnode_barrier(n)) {
     for (int i = 0; i < n->ncol; i++) map[i] = i;
+    if (n->kind == WR_LTOPN && n->ow->rank_col && !need[n->ncol - 1]) {
+      /* Nobody reads the rank: without it, rows whose rank changes are
+       * not re-emitted. */
+      wr_lwindow *w = wr_palloc(pc, sizeof *w);
+      if (!w) return NULL;
+      *w = *n->ow;
+      w->rank_col = false;
+      n->ow = w;
+      map[--n->ncol] = -1;
+    }
     if (n->in) {
       bool *all = wr_palloc(pc, (size_t)n->in->ncol + 1);
       if (!all) return NULL;
