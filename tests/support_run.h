@@ -1,0 +1,34 @@
+/*
+ * support_run.h — the main() of a split Check test program: one suite of
+ * one test case, run (forking per test, as Check does by default) with
+ * its failures turned into the exit status.
+ */
+#ifndef WR_TESTS_SUPPORT_RUN_H
+#define WR_TESTS_SUPPORT_RUN_H
+
+#include <check.h>
+#include <stdlib.h>
+
+/* Runs tests[0..n) as suite `name`, each under the checked fixture
+ * (setup, teardown; either may be NULL) and the timeout in seconds (0:
+ * Check's default, CK_DEFAULT_TIMEOUT). Returns EXIT_SUCCESS when none
+ * failed. */
+static inline int support_run(const char *name, SFun setup, SFun teardown, double timeout,
+                              const TTest *const *tests, int n) {
+  Suite *s = suite_create(name);
+  TCase *tc = tcase_create(name);
+  if (setup || teardown) tcase_add_checked_fixture(tc, setup, teardown);
+  if (timeout > 0) tcase_set_timeout(tc, timeout);
+  for (int i = 0; i < n; i++) tcase_add_test(tc, tests[i]);
+  suite_add_tcase(s, tc);
+  SRunner *sr = srunner_create(s);
+  srunner_run_all(sr, CK_NORMAL);
+  int failed = srunner_ntests_failed(sr);
+  srunner_free(sr);
+  return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
+
+/* The number of tests in an array of them. */
+#define SUPPORT_NTESTS(a) ((int)(sizeof(a) / sizeof(a)[0]))
+
+#endif
