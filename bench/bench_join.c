@@ -83,7 +83,8 @@ static double run(wr_join_type type, uint64_t rows, int64_t gap, uint64_t *out, 
   wr_join_spec spec = {
     .type = type, .nleft = 3, .nright = 3, .left_types = TYPES, .right_types = TYPES,
     .nkeys = 1, .left_keys = keys, .right_keys = keys, .left_time = 1, .right_time = 1,
-    .lower = -BOUND, .upper = BOUND, .left_source = "left", .right_source = "right"};
+    .lower = -BOUND, .upper = BOUND, .left_source = "left", .right_source = "right",
+    .left_upper_col = -1, .right_lower_col = -1};
   wr_op *join = wr_join_new(&ctx, &spec, &err);
   if (!join) die("join", &err);
   counter sink = {.op = {.vt = &counter_vt, .ctx = &ctx}};

@@ -12,8 +12,9 @@
  * the other idle, or both idle) W does not move, and an incoming
  * WR_WM_IDLE is forwarded as is. When W advances, an interval join first
  * expires its state up to W (emitting outer rows), then forwards
- * W - bound, bound = max(0, upper, -lower): every row it emits later has
- * its event times at or above that (see join_interval.c). A regular join
+ * W - bound, bound = max(0, upper, -lower) over the constant bounds in
+ * use: every row it emits later has the event time of each side bounded
+ * by a constant at or above that (see join_interval.c). A regular join
  * forwards W itself. Output rows carry the watermark forwarded before
  * them as their per-row watermark.
  *
@@ -688,7 +689,14 @@ static weir_status check_spec(const wr_join_spec *s, wr_err *err) {
         s->left_types[s->left_time] != WEIR_TIMESTAMP ||
         s->right_types[s->right_time] != WEIR_TIMESTAMP)
       return wr_err_set(err, WEIR_EMISUSE, "join: event-time columns must be TIMESTAMPs");
-    if (s->lower > s->upper)
+    const int col[2] = {s->left_upper_col, s->right_lower_col};
+    const int ncol[2] = {s->nleft, s->nright};
+    const weir_type *types[2] = {s->left_types, s->right_types};
+    for (int p = 0; p < 2; p++)
+      if (col[p] < -1 || col[p] >= ncol[p] || (col[p] >= 0 && types[p][col[p]] != WEIR_TIMESTAMP))
+        return wr_err_set(err, WEIR_EMISUSE, "join: the %s bound column must be a TIMESTAMP "
+                          "column of the %s input", p ? "lower" : "upper", p ? "right" : "left");
+    if (col[0] < 0 && col[1] < 0 && s->lower > s->upper)
       return wr_err_set(err, WEIR_EMISUSE, "join: time bounds are inverted (lower > upper)");
   } else if (s->state_ttl < 0) {
     return wr_err_set(err, WEIR_EMISUSE, "join: state TTL must not be negative");
@@ -723,10 +731,13 @@ wr_op *wr_join_new(wr_qctx *ctx, const wr_join_spec *spec, wr_err *err) {
   j->tcol[1] = spec->right_time;
   j->lower = j->interval ? spec->lower : 0;
   j->upper = j->interval ? spec->upper : 0;
+  j->dcol[0] = j->interval ? spec->left_upper_col : -1;
+  j->dcol[1] = j->interval ? spec->right_lower_col : -1;
   j->bound = 0;
   if (j->interval) {
-    if (j->upper > j->bound) j->bound = j->upper;
-    if (j->lower < -j->bound) j->bound = j->lower == INT64_MIN ? INT64_MAX : -j->lower;
+    if (j->dcol[0] < 0 && j->upper > j->bound) j->bound = j->upper;
+    if (j->dcol[1] < 0 && j->lower < -j->bound)
+      j->bound = j->lower == INT64_MIN ? INT64_MAX : -j->lower;
   }
   j->ttl = j->interval ? 0 : spec->state_ttl;
   j->residual = spec->residual;
@@ -763,8 +774,10 @@ wr_op *wr_join_new(wr_qctx *ctx, const wr_join_spec *spec, wr_err *err) {
   j->ex = malloc(sizeof *j->ex * (size_t)cap);
   if (!j->sel || !j->obi || !j->orec || !j->oop || !j->ex) goto nomem;
   if (j->interval) {
-    /* Expiry buckets: an eighth of the interval's width, at least 16 ms. */
-    uint64_t span = (uint64_t)j->upper - (uint64_t)j->lower;
+    /* Expiry buckets: an eighth of the interval's width, at least 16 ms;
+     * 1 s when a bound is a column (deadlines spread with the data). */
+    bool consts = j->dcol[0] < 0 && j->dcol[1] < 0;
+    uint64_t span = consts ? (uint64_t)j->upper - (uint64_t)j->lower : 8000;
     int64_t width = span / 8 > (uint64_t)1 << 40 ? (int64_t)1 << 40 : (int64_t)(span / 8);
     j->q[0].width = j->q[1].width = width < 16 ? 16 : width;
   }

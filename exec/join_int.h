@@ -27,6 +27,8 @@
 #ifndef WR_JOIN_INT_H
 #define WR_JOIN_INT_H
 
+#include <string.h>
+
 #include "../common/satmath.h"
 #include "grouptable.h"
 #include "ops.h"
@@ -74,7 +76,8 @@ typedef struct wr_jstore {
  * and is never followed (wr_jent_stale); the time condition of a probe
  * excludes it anyway. */
 typedef struct wr_jent {
-  int64_t t;          /* interval: event time; regular: the row's hash */
+  int64_t t;          /* interval: event time, or the deadline on a side
+                       * with a deadline column; regular: the row's hash */
   wr_jrow *r;
 } wr_jent;
 
@@ -128,7 +131,10 @@ typedef struct wr_join {
   int *allcols[2];        /* 0 .. ncol-1, to hash whole rows */
   int tcol[2];            /* event-time columns (interval) */
   int64_t lower, upper;   /* interval bounds */
-  int64_t bound;          /* max(0, upper, -lower): the forwarded watermark lag */
+  int dcol[2];            /* interval: the side's deadline column (left_upper_col,
+                           * right_lower_col), or -1 */
+  int64_t bound;          /* max(0, upper, -lower) of the constant bounds in use:
+                           * the forwarded watermark lag */
   int64_t ttl;            /* regular: state TTL in ms, 0 = none */
   wr_prog *residual;
   char *source[2];
@@ -210,10 +216,12 @@ void wr_join_drop(wr_join *j, int s, wr_jrow *r);
  * and in a steady state (keys that come back) no group is ever removed. */
 void wr_join_sweep(wr_join *j);
 
-/* The watermark after which a row of side s at time t can match nothing:
- * left t + upper, right t - lower (saturated). */
+/* The watermark after which a row of side s can match nothing, from its
+ * entry value t (wr_jent): on a side with a deadline column, t itself;
+ * else left t + upper, right t - lower (saturated). */
 static inline int64_t wr_join_deadline(const wr_join *j, int s, int64_t t) {
   int64_t r;
+  if (j->dcol[s] >= 0) return t;
   if (s == 0)
     return __builtin_add_overflow(t, j->upper, &r) ? (j->upper > 0 ? INT64_MAX : INT64_MIN) : r;
   return __builtin_sub_overflow(t, j->lower, &r) ? (j->lower < 0 ? INT64_MAX : INT64_MIN) : r;
@@ -246,6 +254,14 @@ bool wr_jstore_eq(const wr_jstore *st, const wr_jrow *r, const wr_batch *b, int 
   }
 static inline uint8_t *wr_jrow_val(const wr_jstore *st, const wr_jrow *r, int c) {
   return (uint8_t *)r + st->off[c];
+}
+/* Interval joins: the key-list entry value (wr_jent.t) of stored row r
+ * of side s. */
+static inline int64_t wr_join_entry_t(const wr_join *j, int s, const wr_jrow *r) {
+  if (j->dcol[s] < 0) return r->t;
+  int64_t v;
+  memcpy(&v, wr_jrow_val(&j->store[s], r, j->dcol[s]), sizeof v);
+  return v;
 }
 
 /* Output. Rows are staged as (input row bi of side j->oport, or -1) x

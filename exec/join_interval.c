@@ -2,6 +2,20 @@
  * join_interval.c — interval joins of two append-only streams:
  *   left.t + lower <= right.t <= left.t + upper, keys equal, residual TRUE.
  *
+ * Bounds as columns. Each row has a deadline, the last time a partner of
+ * the other side can have: left end = t + upper, right end = t - lower,
+ * and a pair matches when left.t <= right.end and right.t <= left.end.
+ * A side may take its end from a column of its own rows instead
+ * (left_upper_col, right_lower_col: an auction open until its `expires`):
+ * the same rule then holds with that column as end. A side's key-list
+ * entries hold its rows' event times when its end is a constant away,
+ * else their ends; a probe checks the entry against the arriving row and,
+ * for the second condition on a column side, the stored row's own t.
+ * Rows whose end column is NULL, or below their earliest possible partner
+ * (left t + lower, right t - upper, when the other side's end is a
+ * constant), can match nothing: they are never stored (outer: padded at
+ * once).
+ *
  * Per input batch on port p (side p, the other side o = 1 - p):
  *   1. Lateness, row by row: a row is late when its event time t is below
  *      the watermark of its own side — the batch's per-row watermark,
@@ -12,10 +26,11 @@
  *      of the row, the decision does not depend on batch boundaries or on
  *      how the two ports interleave.
  *   2. The keys of the remaining rows are hashed as a vector and looked up
- *      in the key table shared by both sides (rows with a NULL key skip
- *      it: they never match).
- *   3. Records: each keyed row whose deadline (left: t + upper, right:
- *      t - lower) is not yet behind the combined watermark gets a record
+ *      in the key table shared by both sides (rows with a NULL key, or
+ *      with an end column that excludes every partner, skip it: they
+ *      never match).
+ *   3. Records: each keyed row whose deadline (its end) is not yet behind
+ *      the combined watermark gets a record
  *      in its side's row store; its columns are copied column by column.
  *   4. Probe and store, one group at a time while it is in cache (groups
  *      are prefetched a few rows ahead): the row scans the other side's
@@ -30,16 +45,17 @@
  *      outer.
  *
  * Why nothing is missed: state is expired by the combined watermark W,
- * which never exceeds either side's watermark. A stored left row at t is
- * dropped only when W > t + upper; a right row arriving later is not late,
- * so its time is >= W > t + upper and could not have matched. A stored
- * right row at t' is dropped when W > t' - lower, and a later left row
- * (time >= W) needs right times >= its time + lower > t'. The same facts
- * make outer rows final: once a row's deadline is passed, no match can
- * come, so it is emitted padded then (if unmatched) and freed.
+ * which never exceeds either side's watermark. A stored left row is
+ * dropped only when W > its end; a right row arriving later is not late,
+ * so its time is >= W > that end and could not have matched. A stored
+ * right row is dropped when W > its end, and a later left row has a time
+ * >= W > that end. The same facts make outer rows final: once a row's
+ * deadline is passed, no match can come, so it is emitted padded then
+ * (if unmatched) and freed.
  *
  * Expiry queues: per side, buckets of deadlines [lo, lo + width) in
- * ascending lo (width = an eighth of the interval's width, at least 16 ms).
+ * ascending lo (width = an eighth of the interval's width, at least 16 ms;
+ * 1 s with an end column).
  * Rows are appended to their bucket in arrival order; when the watermark
  * reaches a bucket, it is sorted by (deadline, arrival) — in-order input
  * is found already sorted by one linear check — and rows are popped while
@@ -112,7 +128,7 @@ static wr_jbucket *bucket_get(wr_jqueue *q, int64_t lo) {
 
 bool wr_join_interval_track(wr_join *j, int s, wr_jrow *r) {
   wr_jqueue *q = &j->q[s];
-  int64_t d = wr_join_deadline(j, s, r->t);
+  int64_t d = wr_join_deadline(j, s, wr_join_entry_t(j, s, r));
   wr_jbucket *bk = q->n ? &q->b[q->n - 1] : NULL;
   /* In-order input: the newest bucket, found without a division. */
   if (!bk || d < bk->lo || (uint64_t)d - (uint64_t)bk->lo >= (uint64_t)q->width) {
@@ -244,16 +260,39 @@ static int admit(wr_join *j, int p, const wr_batch *b) {
   return m;
 }
 
+/* Side p's rows' entry values (wr_jent.t): their event times, or their
+ * end column. */
+static const int64_t *entry_vals(const wr_join *j, int p, const wr_batch *b) {
+  return WR_VEC_I64(&b->cols[j->dcol[p] >= 0 ? j->dcol[p] : j->tcol[p]]);
+}
+
+/* On a side with an end column: keeps the keyed rows that can match
+ * (see the top comment); returns how many. */
+static int can_match(wr_join *j, int p, const wr_batch *b, int nk) {
+  const wr_vec *ev = &b->cols[j->dcol[p]];
+  const int64_t *end = WR_VEC_I64(ev), *t = WR_VEC_I64(&b->cols[j->tcol[p]]);
+  bool gap = j->dcol[1 - p] < 0;
+  int w = 0;
+  for (int k = 0; k < nk; k++) {
+    int i = j->keyed[k];
+    if (ev->nulls && ev->nulls[i]) continue;
+    if (gap && end[i] < (p == 0 ? wr_sat_add(t[i], j->lower) : wr_sat_sub(t[i], j->upper)))
+      continue;
+    j->keyed[w++] = i;
+  }
+  return w;
+}
+
 /* Keyed rows: records for those that stay (deadline not yet behind the
  * watermark applied), in recs[k] (NULL for the others) and, compactly,
  * in srecs/srows for the copy. Returns how many. */
 static int alloc_rows(wr_join *j, int p, const wr_batch *b, int nk, wr_err *err) {
-  const int64_t *t = WR_VEC_I64(&b->cols[j->tcol[p]]);
+  const int64_t *t = WR_VEC_I64(&b->cols[j->tcol[p]]), *v = entry_vals(j, p, b);
   int ns = 0;
   for (int k = 0; k < nk; k++) {
     int i = j->keyed[k];
     j->recs[k] = NULL;
-    if (j->wm_done > wr_join_deadline(j, p, t[i])) continue;
+    if (j->wm_done > wr_join_deadline(j, p, v[i])) continue;
     wr_jrow *r = wr_jstore_alloc(&j->store[p]);
     if (!r) {
       wr_err_nomem(err);
@@ -275,8 +314,9 @@ static int alloc_rows(wr_join *j, int p, const wr_batch *b, int nk, wr_err *err)
 /* Steps 3 and 4 for keyed rows, one group at a time while it is in cache:
  * probe the other side's list, then append the row to its own. */
 static weir_status probe_store(wr_join *j, int p, const wr_batch *b, int nk, wr_err *err) {
-  const int64_t *t = WR_VEC_I64(&b->cols[j->tcol[p]]);
+  const int64_t *t = WR_VEC_I64(&b->cols[j->tcol[p]]), *v = entry_vals(j, p, b);
   int o = 1 - p, cap = j->out->cap;
+  bool oend = j->dcol[o] >= 0;
   size_t rec_last = j->store[o].rec_size - 1;
   j->on = 0;
   for (int k = 0; k < nk; k++) {
@@ -295,17 +335,16 @@ static weir_status probe_store(wr_join *j, int p, const wr_batch *b, int nk, wr_
     wr_jlist *l = &wr_join_group(j, g)->side[o];
     wr_jlist_trim(j, o, l);
     if (l->n) {
-      int64_t lo, hi;
-      if (p == 0) {
-        lo = wr_sat_add(t[i], j->lower);
-        hi = wr_sat_add(t[i], j->upper);
-      } else {
-        lo = wr_sat_sub(t[i], j->upper);
-        hi = wr_sat_sub(t[i], j->lower);
+      /* Entries: other.t in [t + lower or t - upper, end], or with an end
+       * column, other.end >= t (so never stale) and then other.t <= end. */
+      int64_t end = wr_join_deadline(j, p, v[i]), lo = t[i], hi = INT64_MAX;
+      if (!oend) {
+        lo = p == 0 ? wr_sat_add(t[i], j->lower) : wr_sat_sub(t[i], j->upper);
+        hi = end;
       }
       const wr_jent *e = l->v + l->head;
       for (uint32_t x = 0; x < l->n; x++) {
-        if (e[x].t < lo || e[x].t > hi) continue;
+        if (e[x].t < lo || e[x].t > hi || (oend && e[x].r->t > end)) continue;
         if (j->on == cap) {
           weir_status st = flush_pairs(j, b, p, err);
           if (st != WEIR_OK) return st;
@@ -318,7 +357,7 @@ static weir_status probe_store(wr_join *j, int p, const wr_batch *b, int nk, wr_
       }
     }
     wr_jrow *r = j->recs[k];
-    if (r && (!wr_join_push(j, p, g, r->t, r) || !wr_join_interval_track(j, p, r)))
+    if (r && (!wr_join_push(j, p, g, v[i], r) || !wr_join_interval_track(j, p, r)))
       return wr_err_nomem(err);
   }
   return flush_pairs(j, b, p, err);
@@ -350,6 +389,7 @@ weir_status wr_join_interval_batch(wr_join *j, int p, wr_batch *b, wr_err *err) 
   int m = admit(j, p, b);
   if (!m) return WEIR_OK;
   int nk = wr_join_keyed(j, p, b, m);
+  if (j->dcol[p] >= 0) nk = can_match(j, p, b, nk);
   if (nk) {
     wr_gtab_hash(b, j->nkeys, j->keys[p], j->hash);
     if (!wr_join_groups(j, p, b, j->keyed, nk)) return wr_err_nomem(err);

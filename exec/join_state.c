@@ -6,7 +6,8 @@
  *   fingerprint: u32 join type, u32 interval, u32 column count and u32
  *                type of every column of each side, u32 nkeys, the u32 key
  *                columns of each side, u32 time column + 1 of each side,
- *                u64 lower, upper
+ *                u64 lower, upper, and when a side has an end column
+ *                (join_interval.c), u32 end column + 1 of each side
  *   per port: u64 watermark, u32 idle; u64 combined watermark applied,
  *   u64 watermark forwarded; u64 arrivals of each side, u64 updates
  *   u32 key groups, then per group in the key table's first-seen order and
@@ -17,7 +18,7 @@
  * state it has and re-inserts the rows group by group, side by side, in
  * the saved order. That reproduces the key table's first-seen order and
  * every key list's arrival order, hence the order of later output; expiry
- * queues are rebuilt from (t, seq), and the TTL list by update number.
+ * queues are rebuilt from (deadline, seq), and the TTL list by update number.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -41,6 +42,10 @@ static void put_fingerprint(const wr_join *j, wr_buf *out) {
   wr_buf_put_u32(out, (uint32_t)(j->tcol[1] + 1));
   wr_buf_put_u64(out, (uint64_t)j->lower);
   wr_buf_put_u64(out, (uint64_t)j->upper);
+  if (j->dcol[0] >= 0 || j->dcol[1] >= 0) {
+    wr_buf_put_u32(out, (uint32_t)(j->dcol[0] + 1));
+    wr_buf_put_u32(out, (uint32_t)(j->dcol[1] + 1));
+  }
 }
 
 /* Writes a row in the key-tuple format of wr_gtab_key_save. */
@@ -159,7 +164,7 @@ static weir_status load_row(wr_join *j, int s, wr_batch *kb, wr_rd *in, wr_err *
   r->matches = matches;
   r->gid = g;
   if (!wr_jstore_fill(&j->store[s], &r, kb, &row0, 1) ||
-      !wr_join_push(j, s, g, j->interval ? t : (int64_t)rh, r) ||
+      !wr_join_push(j, s, g, j->interval ? wr_join_entry_t(j, s, r) : (int64_t)rh, r) ||
       (j->interval && !wr_join_interval_track(j, s, r)))
     return wr_err_nomem(err);
   j->held[s] += (uint64_t)mult;

@@ -274,6 +274,15 @@ typedef struct wr_join_spec {
    * that state is unbounded). */
   int64_t state_ttl;
   const char *left_source, *right_source;  /* stream names for late reports */
+  /* Interval join: a bound given by a TIMESTAMP column of the row's own
+   * side instead of a constant (-1 for none; then the constant is used).
+   * left_upper_col u replaces left.t + upper (right.t <= left.u), and
+   * right_lower_col v replaces right.t - lower (left.t <= right.v): the
+   * column is the watermark after which the row can match nothing. A row
+   * whose column is NULL, or below its own earliest partner time (left:
+   * u < left.t + lower; right: v < right.t - upper) when the other side's
+   * bound is a constant, never matches and is not kept. */
+  int left_upper_col, right_lower_col;
 } wr_join_spec;
 
 /* Join of port 0 (left) and port 1 (right). Output columns: left columns
@@ -283,14 +292,18 @@ typedef struct wr_join_spec {
  * keeps its rows in a hash table by key; a new row probes the other side
  * and emits +I for every match. Outer rows: an unmatched row of an outer
  * side is emitted with NULLs once the combined watermark proves no match
- * can arrive (left row at t: when W > t + upper; right row at t: when
- * W > t - lower); state is freed when the watermark passes the bound in
+ * can arrive (left row at t: when W > t + upper, or W > its
+ * left_upper_col; right row at t: when W > t - lower, or W > its
+ * right_lower_col); state is freed when the watermark passes the bound in
  * the same way. A row arriving behind its own side's watermark (t below
  * the row's per-row watermark) is late: its partners may already be gone;
  * it is reported, not applied. The watermark forwarded is
  * the minimum of the two ports' (WR_WM_IDLE as in wr_union_new), minus
- * the largest time bound, so that outer rows emitted later are not
- * behind it. Output rows carry the per-row watermark.
+ * the largest constant time bound in use, so that the rows emitted later
+ * have the event time of each side whose bound is a constant (and that
+ * is not NULL-padded) at or above it; a side bounded by a column has no
+ * such guarantee (an auction stays open until its expiry whatever its
+ * time). Output rows carry the per-row watermark.
  *
  * Regular join (no time bound; inputs may be changelogs): both sides are
  * kept (row multiset per key); an inserted row emits +I for each match,

@@ -12,12 +12,22 @@
  *     window bounds (window_bound.c: window_end of an EMIT FINAL windowed
  *     result, under any name); the join's are the first pair that the
  *     conjuncts bound both ways, and an equality of the two is a key too;
+ *   - a bound by a TIMESTAMP column of the side it belongs to, when no
+ *     constant gives that bound: r.t <= l.c (the left row can match until
+ *     its own c: an auction until it `expires`, Nexmark q4/q9) or
+ *     l.t <= r.c (< too, also kept as a residual). It frees state as a
+ *     constant does (a row is dead once the watermark passes its c), so
+ *     it makes an interval join; the output's event time is then the
+ *     other side's (exec/ops.h);
  *   - in an INNER join of two streams, a conjunct that reads one side
  *     only: a filter on that side, below the join (less state);
  *   - anything else: a residual predicate checked on matching pairs.
  * The kind of join follows:
  *   - the right side is a static table (SQLite): a lookup join per batch
- *     (INNER or LEFT, equality keys on table columns required);
+ *     (INNER or LEFT, equality keys on table columns required). A key may
+ *     be an expression of the stream's columns (Flink's Nexmark q13:
+ *     MOD(B.auction, 10000) = S.key): a Project below the join computes
+ *     it as a column, and one above drops that column again;
  *   - both sides append-only with time columns bounded both ways: an
  *     interval join, whose state is freed as the watermark passes. Two
  *     windowed results joined on window_end (a window join) are an
@@ -75,8 +85,14 @@ wr_lnode *wr_ljoin_new(wr_pctx *pc, wr_lnode *left, wr_lnode *right, wr_ljoin *j
     n->changelog = left->changelog;
     n->rowtime = left->rowtime;
   } else if (j->interval) {
+    /* A side's time, if its bound is a constant (its times stay at or
+     * above the join's watermark, exec/ops.h) and it is never padded. */
+    bool outer_right = j->type == WR_JOIN_LEFT || j->type == WR_JOIN_FULL;
     n->changelog = false;
-    n->rowtime = outer_left ? -1 : left->rowtime;
+    n->rowtime = !outer_left && j->lupper_col < 0 ? left->rowtime
+                 : !outer_right && j->rlower_col < 0 && right->rowtime == j->rtime
+                     ? left->ncol + right->rowtime
+                     : -1;
   } else {
     n->changelog = left->changelog || right->changelog || j->type != WR_JOIN_INNER;
     n->rowtime = -1;
@@ -146,12 +162,30 @@ static bool pair_compare(const wr_expr *e, int lt, int rt, wr_fn *fn, int64_t *c
   return true;
 }
 
+/* e bounds the join's time columns lt (left) and rt (right; output
+ * columns) by a column of a side, both plain: r.t <= l.c returns 1 (the
+ * upper bound) and l.t <= r.c returns 2 (the lower bound), with the
+ * TIMESTAMP column c in *col (as an output column); else 0. A strict <
+ * bounds as <= does, and *strict says that e must still be checked. */
+static int column_bound(const wr_expr *e, const weir_type *types, int nl, int lt, int rt,
+                        int *col, bool *strict) {
+  if (!is_compare(e) || e->fn == WR_FN_EQ) return 0;
+  bool ge = e->fn == WR_FN_GE || e->fn == WR_FN_GT;
+  const wr_expr *a = e->args[ge], *b = e->args[!ge];
+  *strict = e->fn == WR_FN_GT || e->fn == WR_FN_LT;
+  if (a->kind != WR_EX_COL || b->kind != WR_EX_COL || types[b->col] != WEIR_TIMESTAMP) return 0;
+  *col = b->col;
+  if (a->col == rt && b->col < nl && b->col != lt) return 1;
+  if (a->col == lt && b->col >= nl && b->col != rt) return 2;
+  return 0;
+}
+
 /* The time columns of the join: the first pair (left column *lt, right
  * column *rt, of the sides) that are time columns of their sides
- * (wr_lnode_time_col) and that the conjuncts bound both ways; false if
- * there is none. */
-static bool time_pair(const wr_lnode *l, const wr_lnode *r, wr_expr *const *conj, int n, int *lt,
-                      int *rt) {
+ * (wr_lnode_time_col) and that the conjuncts bound both ways, by
+ * constants or columns; false if there is none. */
+static bool time_pair(const wr_lnode *l, const wr_lnode *r, const weir_type *types,
+                      wr_expr *const *conj, int n, int *lt, int *rt) {
   int nl = l->ncol;
   for (int i = 0; i < n; i++) {
     if (!is_compare(conj[i])) continue;
@@ -168,8 +202,14 @@ static bool time_pair(const wr_lnode *l, const wr_lnode *r, wr_expr *const *conj
     bool lo = false, hi = false;
     wr_fn fn;
     int64_t c;
-    for (int k = 0; k < n; k++)
+    int col;
+    bool strict;
+    for (int k = 0; k < n; k++) {
       if (pair_compare(conj[k], x, y, &fn, &c)) bound(&t, fn, c, &lo, &hi);
+      int cb = column_bound(conj[k], types, nl, x, y, &col, &strict);
+      hi |= cb == 1;
+      lo |= cb == 2;
+    }
     if (lo && hi) {
       *lt = x;
       *rt = y - nl;
@@ -209,6 +249,7 @@ static weir_status plan_join(wr_pctx *pc, wr_ljoin *j, wr_lnode **l, wr_lnode **
   if (!j->lkeys || !j->rkeys) return pc->err->code;
   if (!j->interval) {
     j->ltime = j->rtime = -1;
+    j->lupper_col = j->rlower_col = -1;
     if (within) {
       if (!timed || (*l)->rowtime < 0 || (*r)->rowtime < 0)
         return wr_perr(pc, WEIR_ESEMANTIC, within_off,
@@ -218,10 +259,18 @@ static weir_status plan_join(wr_pctx *pc, wr_ljoin *j, wr_lnode **l, wr_lnode **
       bound(j, WR_FN_GE, -*within, &lo, &hi);
       bound(j, WR_FN_LE, *within, &lo, &hi);
     } else if (timed) {
-      time_pair(*l, *r, conj, n, &j->ltime, &j->rtime);
+      time_pair(*l, *r, types, conj, n, &j->ltime, &j->rtime);
     }
   }
   int rt = j->rtime >= 0 ? nl + j->rtime : -1;
+  /* A column bounds only what no constant does (clo, chi). */
+  bool clo = lo, chi = hi;
+  for (int i = 0; i < n && rt >= 0; i++) {
+    wr_ljoin t = {0};
+    wr_fn fn;
+    int64_t c;
+    if (pair_compare(conj[i], j->ltime, rt, &fn, &c)) bound(&t, fn, c, &clo, &chi);
+  }
   bool push = !j->table && j->type == WR_JOIN_INNER;
   wr_expr *lpush = NULL, *rpush = NULL;
   for (int i = 0; i < n; i++) {
@@ -247,6 +296,18 @@ static weir_status plan_join(wr_pctx *pc, wr_ljoin *j, wr_lnode **l, wr_lnode **
       bound(j, fn, c, &lo, &hi);
       continue;
     }
+    int col;
+    bool strict = false;
+    int cb = rt >= 0 ? column_bound(e, types, nl, j->ltime, rt, &col, &strict) : 0;
+    if (cb == 1 && !chi && j->lupper_col < 0) {
+      j->lupper_col = col;
+      hi = true;
+      if (!strict) continue;
+    } else if (cb == 2 && !clo && j->rlower_col < 0) {
+      j->rlower_col = col - nl;
+      lo = true;
+      if (!strict) continue;
+    }
     int s = push ? sides_read(pc, e, nl, ncol) : 0;
     if (s < 0) return pc->err->code;
     wr_expr **dst = s == 1 ? &lpush : s == 2 ? &rpush : &j->residual;
@@ -254,7 +315,7 @@ static weir_status plan_join(wr_pctx *pc, wr_ljoin *j, wr_lnode **l, wr_lnode **
   }
   j->interval = j->ltime >= 0 && lo && hi;
   if (!j->interval) j->ltime = j->rtime = -1;
-  if (j->interval && j->lower > j->upper)
+  if (j->interval && j->lupper_col < 0 && j->rlower_col < 0 && j->lower > j->upper)
     return wr_perr(pc, WEIR_ESEMANTIC, off, "the join's time bounds exclude every pair");
   if (lpush && !(*l = wr_lfilter_new(pc, *l, lpush))) return pc->err->code;
   if (rpush) {
@@ -313,6 +374,76 @@ static wr_expr *using_condition(wr_pctx *pc, const ast_list *cols, const wr_from
   return on;
 }
 
+/* The keys of a lookup join that are expressions of the stream's columns
+ * (see the top comment): a Project over the stream *l appends each as a
+ * column, whose equality with the table column replaces the conjunct;
+ * the other conjuncts are renumbered past the added columns. types: the
+ * join's output types (stream, then nt table columns). Returns how many
+ * columns were added (0: nothing changed), -1 with the error set. */
+static int computed_keys(wr_pctx *pc, wr_lnode **l, int nt, const weir_type *types,
+                         wr_expr **conj, int n) {
+  int nl = (*l)->ncol, k = 0;
+  int *arg = wr_palloc(pc, (size_t)(n + 1) * sizeof *arg);  /* the stream side, or -1 */
+  if (!arg) return -1;
+  for (int i = 0; i < n; i++) {
+    const wr_expr *e = conj[i];
+    arg[i] = -1;
+    if (e->kind != WR_EX_FN || e->fn != WR_FN_EQ || e->nargs != 2) continue;
+    for (int a = 0; a < 2 && arg[i] < 0; a++) {
+      const wr_expr *x = e->args[a], *t = e->args[1 - a];
+      if (x->kind == WR_EX_COL || t->kind != WR_EX_COL || t->col < nl || x->type != t->type)
+        continue;
+      int sides = sides_read(pc, x, nl, nl + nt);
+      if (sides < 0) return -1;
+      if (sides == 1) {
+        arg[i] = a;
+        k++;
+      }
+    }
+  }
+  if (!k) return 0;
+  wr_expr **exprs = wr_palloc(pc, (size_t)(nl + k) * sizeof *exprs);
+  const char **names = wr_palloc(pc, (size_t)(nl + k) * sizeof *names);
+  int *map = wr_palloc(pc, (size_t)(nl + nt) * sizeof *map);
+  if (!exprs || !names || !map) return -1;
+  for (int c = 0; c < nl + nt; c++) map[c] = c < nl ? c : c + k;
+  for (int c = 0; c < nl; c++) {
+    if (!(exprs[c] = wr_expr_col(pc->a, c, types[c]))) return wr_err_nomem(pc->err), -1;
+    names[c] = (*l)->names[c];
+  }
+  for (int i = 0, m = nl; i < n; i++) {
+    if (arg[i] < 0) {
+      if (!(conj[i] = wr_expr_remap(pc->a, conj[i], map))) return wr_err_nomem(pc->err), -1;
+      continue;
+    }
+    wr_expr *x = conj[i]->args[arg[i]], *t = conj[i]->args[1 - arg[i]];
+    exprs[m] = x;
+    if (!(names[m] = wr_expr_text(pc, x, *l))) return -1;
+    wr_expr *eq[2] = {wr_expr_col(pc->a, m++, x->type), wr_expr_col(pc->a, t->col + k, t->type)};
+    if (!eq[0] || !eq[1] || !(conj[i] = wr_expr_fn(pc->a, WR_FN_EQ, WEIR_BOOLEAN, 2, eq)))
+      return wr_err_nomem(pc->err), -1;
+  }
+  return (*l = wr_lproject_new(pc, *l, nl + k, exprs, names)) ? k : -1;
+}
+
+/* A Project over join n dropping the k columns computed_keys added after
+ * its nl stream columns. */
+static wr_lnode *drop_computed(wr_pctx *pc, wr_lnode *n, int nl, int k) {
+  int m = n->ncol - k;
+  wr_expr **exprs = wr_palloc(pc, (size_t)m * sizeof *exprs);
+  const char **names = wr_palloc(pc, (size_t)m * sizeof *names);
+  if (!exprs || !names) return NULL;
+  for (int c = 0; c < m; c++) {
+    int from = c < nl ? c : c + k;
+    names[c] = n->names[from];
+    if (!(exprs[c] = wr_expr_col(pc->a, from, n->types[from]))) {
+      wr_err_nomem(pc->err);
+      return NULL;
+    }
+  }
+  return wr_lproject_new(pc, n, m, exprs, names);
+}
+
 /* The largest state_ttl option of the streams read under n (0: none). */
 static int64_t subtree_ttl(wr_pctx *pc, const wr_lnode *n) {
   int64_t ttl = 0, t;
@@ -347,6 +478,7 @@ weir_status wr_bind_join(wr_pctx *pc, const ast_from *f, wr_from *out) {
   if (!j) return pc->err->code;
   j->type = join_type(f->join);
   j->ltime = j->rtime = -1;
+  j->lupper_col = j->rlower_col = -1;
   j->cache_rows = 100000;
   const wr_relation *table = NULL;
   if (f->right->kind == AST_FROM_NAME) {
@@ -390,6 +522,9 @@ weir_status wr_bind_join(wr_pctx *pc, const ast_from *f, wr_from *out) {
   int64_t w = 0;
   if (f->within && wr_bind_interval_const(pc, f->within, "WITHIN", &w)) return pc->err->code;
   wr_lnode *ln = l.node, *rn = table ? NULL : r.node;
+  int computed = table ? computed_keys(pc, &ln, table->ncol, node->types, conj, n) : 0;
+  if (computed < 0 || (computed && !(node = wr_ljoin_new(pc, ln, NULL, j))))
+    return pc->err->code;
   if (plan_join(pc, j, &ln, &rn, node->types, conj, n, f->within ? &w : NULL,
                 f->within ? f->within->off : f->off, f->off))
     return pc->err->code;
@@ -399,6 +534,7 @@ weir_status wr_bind_join(wr_pctx *pc, const ast_from *f, wr_from *out) {
                    table->name);
   if (!table && !j->interval && state_ttl(pc, j, ln, rn)) return pc->err->code;
   node = wr_ljoin_new(pc, ln, rn, j);
+  if (computed && node) node = drop_computed(pc, node, l.node->ncol, computed);
   if (!node) return pc->err->code;
   out->node = node;
   out->name = NULL;
@@ -439,6 +575,8 @@ void wr_ljoin_need(const wr_lnode *n, bool *need) {
   int nl = n->ins[0]->ncol;
   for (int i = 0; i < j->nkeys; i++) need[j->lkeys[i]] = need[nl + j->rkeys[i]] = true;
   if (j->interval) need[j->ltime] = need[nl + j->rtime] = true;
+  if (j->interval && j->lupper_col >= 0) need[j->lupper_col] = true;
+  if (j->interval && j->rlower_col >= 0) need[nl + j->rlower_col] = true;
   if (j->residual) wr_expr_mark_cols(j->residual, need);
 }
 
@@ -457,6 +595,8 @@ bool wr_ljoin_remap(wr_pctx *pc, wr_lnode *n, const int *map, int old_nl) {
   if (j->interval) {
     j->ltime = map[j->ltime];
     j->rtime = map[old_nl + j->rtime] - nl;
+    if (j->lupper_col >= 0) j->lupper_col = map[j->lupper_col];
+    if (j->rlower_col >= 0) j->rlower_col = map[old_nl + j->rlower_col] - nl;
   }
   if (j->residual && !(j->residual = wr_expr_remap(pc->a, j->residual, map))) {
     wr_err_nomem(pc->err);

@@ -221,12 +221,22 @@ static void print_join(wr_buf *out, const wr_lnode *n) {
     wr_buf_printf(out, "%s%s = %s", i ? " AND " : "", n->names[j->lkeys[i]],
                   n->names[nl + j->rkeys[i]]);
   if (j->interval) {
-    wr_buf_printf(out, "%s%s - %s in [", j->nkeys ? "; " : "", n->names[nl + j->rtime],
-                  n->names[j->ltime]);
-    wr_duration_print(out, j->lower < 0 ? -j->lower : j->lower);
-    wr_buf_puts(out, j->lower < 0 ? " before, " : " after, ");
-    wr_duration_print(out, j->upper < 0 ? -j->upper : j->upper);
-    wr_buf_puts(out, j->upper < 0 ? " before]" : " after]");
+    /* right.t - left.t in [lower, upper]; a column bound as what it means
+     * there (right.t - right.col, left.col - left.t). */
+    const char *lt = n->names[j->ltime], *rt = n->names[nl + j->rtime];
+    wr_buf_printf(out, "%s%s - %s in [", j->nkeys ? "; " : "", rt, lt);
+    if (j->rlower_col >= 0) {
+      wr_buf_printf(out, "%s - %s, ", rt, n->names[nl + j->rlower_col]);
+    } else {
+      wr_duration_print(out, j->lower < 0 ? -j->lower : j->lower);
+      wr_buf_puts(out, j->lower < 0 ? " before, " : " after, ");
+    }
+    if (j->lupper_col >= 0) {
+      wr_buf_printf(out, "%s - %s]", n->names[j->lupper_col], lt);
+    } else {
+      wr_duration_print(out, j->upper < 0 ? -j->upper : j->upper);
+      wr_buf_puts(out, j->upper < 0 ? " before]" : " after]");
+    }
   }
   if (j->residual) {
     wr_buf_puts(out, "; ");

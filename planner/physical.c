@@ -398,7 +398,8 @@ static wr_op *make_join_op(const wr_plan *p, const wr_pnode *n, wr_qctx *ctx, wr
                        .left_time = j->interval ? j->ltime : -1,
                        .right_time = j->interval ? j->rtime : -1, .lower = j->lower,
                        .upper = j->upper, .state_ttl = j->state_ttl, .left_source = ls,
-                       .right_source = rs};
+                       .right_source = rs, .left_upper_col = j->interval ? j->lupper_col : -1,
+                       .right_lower_col = j->interval ? j->rlower_col : -1};
   return wr_join_new(ctx, &spec, err);
 oom:
   wr_err_nomem(err);

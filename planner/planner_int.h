@@ -88,6 +88,10 @@ typedef struct wr_ljoin {
   bool interval;         /* time-bounded: left.t + lower <= right.t <= left.t + upper */
   int ltime, rtime;      /* the sides' event-time columns (interval) */
   int64_t lower, upper;
+  int lupper_col;        /* interval: right.t <= this left column instead of
+                          * left.t + upper, or -1 */
+  int rlower_col;        /* interval: left.t <= this right column (of the
+                          * right side) instead of right.t - lower, or -1 */
   wr_expr *residual;     /* the rest of ON over the output columns, or NULL */
   int64_t state_ttl;     /* regular join: ms of processing time (0: unbounded) */
   const wr_relation *table; /* lookup join: the static table (ins[0] is the stream) */
@@ -209,6 +213,10 @@ wr_lnode *wr_lproctime_new(wr_pctx *pc, wr_lnode *in);
 /* Is n a node the rewrites do not look through (several inputs, window
  * functions, top-N)? Its inputs are rewritten as plans of their own. */
 bool wr_lnode_barrier(const wr_lnode *n);
+/* Computes once, in a Project below a Filter, the costly subexpressions
+ * the Filter shares with the Project above it (rewrite_cse.c); run after
+ * projection merging. NULL when out of memory. */
+wr_lnode *wr_rewrite_cse(wr_pctx *pc, wr_lnode *root);
 /* Recomputes a project's output rowtime from its expressions. */
 void wr_lproject_track_rowtime(wr_lnode *n);
 /* EXPLAIN text of a window, e.g. "HOP(ts, 10 s, slide 2 s, grace 0 s)",

@@ -224,6 +224,21 @@ static const query_pair queries[] = {
      "SELECT a.k, a.n, a.we FROM c a JOIN (SELECT MAX(n) AS mx, ws FROM c GROUP BY ws) m "
      "ON a.ws = m.ws AND a.n >= m.mx",
      {WEIR_TEXT, WEIR_BIGINT, WEIR_TIMESTAMP}},
+    /* Nexmark q4/q9's shape: a row open until its own column (au.ends,
+     * NULL or before ts for some rows), an interval join on that column;
+     * then the same with the sides swapped (the right side's column). */
+    {"SELECT a.k, a.v, b.v FROM au a LEFT JOIN s b ON a.k = b.k "
+     "AND b.ts BETWEEN a.ts AND a.ends AND b.v <> a.v",
+     "WITH au AS (SELECT k, v, ts, ts + (v % 7) * 300 AS ends FROM s) "
+     "SELECT a.k, a.v, b.v FROM au a LEFT JOIN s b ON a.k = b.k "
+     "AND b.ts BETWEEN a.ts AND a.ends AND b.v <> a.v",
+     {WEIR_TEXT, WEIR_BIGINT, WEIR_BIGINT}},
+    {"SELECT b.k, b.v, a.v FROM s b LEFT JOIN au a ON a.k = b.k "
+     "AND b.ts >= a.ts - INTERVAL '1' SECOND AND b.ts <= a.ends",
+     "WITH au AS (SELECT k, v, ts, ts + (v % 7) * 300 AS ends FROM s) "
+     "SELECT b.k, b.v, a.v FROM s b LEFT JOIN au a ON a.k = b.k "
+     "AND b.ts >= a.ts - 1000 AND b.ts <= a.ends",
+     {WEIR_TEXT, WEIR_BIGINT, WEIR_BIGINT}},
 };
 
 static void run_trial(unsigned seed, const char *batch_rows) {
@@ -239,6 +254,8 @@ static void run_trial(unsigned seed, const char *batch_rows) {
                              " WATERMARK FOR ts AS ts - INTERVAL '3' SECOND);"
                              "CREATE VIEW u AS SELECT v, ts FROM s WHERE v > 0"
                              " UNION ALL SELECT v, ts FROM s WHERE k = 'k1';"
+                             "CREATE VIEW au AS SELECT k, v, ts,"
+                             " ts + (v % 7) * INTERVAL '300' MILLISECOND AS ends FROM s;"
                              "CREATE VIEW hc AS SELECT k, COUNT(*) AS n, window_start AS ws,"
                              " window_end AS we FROM TABLE(HOP(TABLE s, DESCRIPTOR(ts),"
                              " INTERVAL '1' SECOND, INTERVAL '3' SECOND))"

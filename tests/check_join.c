@@ -110,6 +110,8 @@ typedef struct crow {
   int64_t last_wm;   /* last watermark message before it */
   int64_t at;        /* combined watermark of the sides when emitted */
   int64_t lt, rt;    /* event times (interval layout) */
+  int64_t le, re;    /* end columns (interval layout with end columns) */
+  bool lenull, renull;
   bool lpad, rpad;   /* that side is NULL-padded */
   bool lknull, rknull;  /* first key column NULL */
   bool lgnull, rgnull;  /* second key column NULL */
@@ -117,7 +119,7 @@ typedef struct crow {
 
 /* Column layout the capture decodes (-1: not present). */
 typedef struct layout {
-  int lt, rt, lid, rid, lk, rk, lg, rg;
+  int lt, rt, lid, rid, lk, rk, lg, rg, le, re;
 } layout;
 
 typedef struct capture {
@@ -155,6 +157,10 @@ static weir_status cap_batch(wr_op *op, int port, wr_batch *b, wr_err *err) {
     const layout *l = &c->lay;
     r->lt = l->lt >= 0 ? v[l->lt].v.i : 0;
     r->rt = l->rt >= 0 ? v[l->rt].v.i : 0;
+    r->le = l->le >= 0 ? v[l->le].v.i : 0;
+    r->re = l->re >= 0 ? v[l->re].v.i : 0;
+    r->lenull = isnull_at(b, l->le, i);
+    r->renull = isnull_at(b, l->re, i);
     r->lpad = isnull_at(b, l->lid, i);
     r->rpad = isnull_at(b, l->rid, i);
     r->lknull = isnull_at(b, l->lk, i);
@@ -289,24 +295,35 @@ static void same_multiset(char **got, int ngot, char **want, int nwant, const ch
 
 /* ---- interval joins: layout and data ------------------------------------ */
 
-/* Left:  k BIGINT, t TIMESTAMP, id BIGINT, g TEXT
- * Right: t TIMESTAMP, k BIGINT, id BIGINT, g TEXT
- * Output: lk lt lid lg | rt rk rid rg. Keys: k (and g with two keys). */
-static const weir_type LT[] = {WEIR_BIGINT, WEIR_TIMESTAMP, WEIR_BIGINT, WEIR_TEXT};
-static const weir_type RT[] = {WEIR_TIMESTAMP, WEIR_BIGINT, WEIR_BIGINT, WEIR_TEXT};
+/* Left:  k BIGINT, t TIMESTAMP, id BIGINT, g TEXT [, e TIMESTAMP]
+ * Right: t TIMESTAMP, k BIGINT, id BIGINT, g TEXT [, e TIMESTAMP]
+ * Output: lk lt lid lg [le] | rt rk rid rg [re]. Keys: k (and g with two
+ * keys). The fifth columns are the sides' end columns (left_upper_col,
+ * right_lower_col) of the cases that use them (icase.ends). */
+static const weir_type LT[] = {WEIR_BIGINT, WEIR_TIMESTAMP, WEIR_BIGINT, WEIR_TEXT,
+                               WEIR_TIMESTAMP};
+static const weir_type RT[] = {WEIR_TIMESTAMP, WEIR_BIGINT, WEIR_BIGINT, WEIR_TEXT,
+                               WEIR_TIMESTAMP};
 static const weir_type IOUT[] = {WEIR_BIGINT, WEIR_TIMESTAMP, WEIR_BIGINT, WEIR_TEXT,
                                  WEIR_TIMESTAMP, WEIR_BIGINT, WEIR_BIGINT, WEIR_TEXT};
+static const weir_type IOUT5[] = {WEIR_BIGINT, WEIR_TIMESTAMP, WEIR_BIGINT, WEIR_TEXT,
+                                  WEIR_TIMESTAMP, WEIR_TIMESTAMP, WEIR_BIGINT, WEIR_BIGINT,
+                                  WEIR_TEXT, WEIR_TIMESTAMP};
 static const int LKEYS[] = {0, 3}, RKEYS[] = {1, 3};
-static const layout ILAY = {1, 4, 2, 6, 0, 5, 3, 7};
+static const layout ILAY = {1, 4, 2, 6, 0, 5, 3, 7, -1, -1};
+static const layout ILAY5 = {1, 5, 2, 7, 0, 6, 3, 8, 4, 9};
 static const char *const GS[] = {"x", "yy"};
 
 typedef struct irow {
   int64_t k, t, id;
   int g;             /* index into GS */
   bool knull, gnull;
+  int64_t e;         /* end column (5-column layout) */
+  bool enull;
 } irow;
 
-static void irow_values(const irow *r, int side, wr_value *v) {
+/* The 4 (or with end columns 5) values of r on side `side`. */
+static void irow_values(const irow *r, int side, wr_value *v, int ncol) {
   wr_value k = {.type = WEIR_BIGINT, .null = r->knull, .v.i = r->k};
   wr_value t = {.type = WEIR_TIMESTAMP, .v.i = r->t};
   wr_value id = {.type = WEIR_BIGINT, .v.i = r->id};
@@ -316,26 +333,30 @@ static void irow_values(const irow *r, int side, wr_value *v) {
   v[1] = side == 0 ? t : k;
   v[2] = id;
   v[3] = g;
+  if (ncol == 5) v[4] = (wr_value){.type = WEIR_TIMESTAMP, .null = r->enull, .v.i = r->e};
 }
 
-static wr_batch *ibatch(const irow *rows, int n, int side) {
-  wr_batch *b = wr_batch_new(4, side == 0 ? LT : RT, n);
+static wr_batch *ibatch_w(const irow *rows, int n, int side, int ncol) {
+  wr_batch *b = wr_batch_new(ncol, side == 0 ? LT : RT, n);
   for (int i = 0; i < n; i++) {
-    wr_value v[4];
-    irow_values(&rows[i], side, v);
-    for (int c = 0; c < 4; c++) ck_assert_int_eq(wr_batch_set(b, c, i, &v[c]), WEIR_OK);
+    wr_value v[5];
+    irow_values(&rows[i], side, v, ncol);
+    for (int c = 0; c < ncol; c++) ck_assert_int_eq(wr_batch_set(b, c, i, &v[c]), WEIR_OK);
   }
   b->n = n;
   return b;
 }
 
-/* Output line of a joined pair (either may be NULL). */
-static char *iline(const irow *l, const irow *r) {
-  wr_value v[8];
-  for (int c = 0; c < 8; c++) v[c] = (wr_value){.type = IOUT[c], .null = true};
-  if (l) irow_values(l, 0, v);
-  if (r) irow_values(r, 1, v + 4);
-  return fmt_row(v, 8);
+static wr_batch *ibatch(const irow *rows, int n, int side) { return ibatch_w(rows, n, side, 4); }
+
+/* Output line of a joined pair (either may be NULL), ncol columns a side. */
+static char *iline(const irow *l, const irow *r, int ncol) {
+  wr_value v[10];
+  for (int c = 0; c < 2 * ncol; c++)
+    v[c] = (wr_value){.type = ncol == 5 ? IOUT5[c] : IOUT[c], .null = true};
+  if (l) irow_values(l, 0, v, ncol);
+  if (r) irow_values(r, 1, v + ncol, ncol);
+  return fmt_row(v, 2 * ncol);
 }
 
 /* The residual of the random cases: (l.id + r.id) % 3 <> 0. */
@@ -368,6 +389,8 @@ typedef struct icase {
   int64_t step[2];
   int nk;            /* distinct key values */
   int snap_at;       /* cut (snapshot/restore) after this many batches; -1 none */
+  int ends;          /* end columns instead of constants: 1 left_upper_col,
+                      * 2 right_lower_col, 3 both (5-column layout) */
 } icase;
 
 /* wmassign -> spy -> join (two sides) -> capture. */
@@ -378,12 +401,15 @@ typedef struct ipipe {
   int64_t side_wm[2];
 } ipipe;
 
+static int icols(const icase *c) { return c->ends ? 5 : 4; }
+
 static wr_join_spec ispec(const icase *c, wr_prog *resid) {
   wr_join_spec s = {
-    .type = c->type, .nleft = 4, .nright = 4, .left_types = LT, .right_types = RT,
-    .nkeys = c->nkeys, .left_keys = LKEYS, .right_keys = RKEYS, .residual = resid,
-    .left_time = 1, .right_time = 0, .lower = c->lower, .upper = c->upper,
-    .left_source = "lefts", .right_source = "rights"};
+    .type = c->type, .nleft = icols(c), .nright = icols(c), .left_types = LT,
+    .right_types = RT, .nkeys = c->nkeys, .left_keys = LKEYS, .right_keys = RKEYS,
+    .residual = resid, .left_time = 1, .right_time = 0, .lower = c->lower, .upper = c->upper,
+    .left_source = "lefts", .right_source = "rights",
+    .left_upper_col = c->ends & 1 ? 4 : -1, .right_lower_col = c->ends & 2 ? 4 : -1};
   return s;
 }
 
@@ -395,7 +421,7 @@ static void ipipe_open(ipipe *p, wr_qctx *q, const icase *c, wr_prog *resid) {
   wr_join_spec s = ispec(c, resid);
   p->join = wr_join_new(q, &s, &err);
   ck_assert_msg(p->join != NULL, "join_new: %s", err.msg);
-  p->cap = cap_new(q, ILAY);
+  p->cap = cap_new(q, c->ends ? ILAY5 : ILAY);
   p->cap->side_wm = p->side_wm;
   p->join->next = &p->cap->op;
   const char *names[2] = {"lefts", "rights"};
@@ -477,6 +503,12 @@ static void run_interval(const icase *c, uint64_t seed, irun *out) {
       r->g = rnd(2);
       r->gnull = rnd(25) == 0;
       r->id = (s == 0 ? 1000 : 5000) + i;
+      /* End columns around the row's own constant bound (some too early
+       * to match anything), NULL now and then. */
+      if (c->ends) {
+        r->e = (s == 0 ? r->t + c->upper : r->t - c->lower) - 15 + rnd(60);
+        r->enull = rnd(15) == 0;
+      }
       /* The assigner's watermark before this row. */
       late[s][i] = maxt != INT64_MIN && r->t < maxt - c->delay;
       out->nlate_want += late[s][i];
@@ -485,7 +517,9 @@ static void run_interval(const icase *c, uint64_t seed, irun *out) {
   }
   reports rep = {0};
   wr_qctx *q = ctx_new(&rep);
-  wr_prog *resid = c->residual ? id_residual(q, 2, 6, 8, IOUT) : NULL;
+  int nc = icols(c);
+  wr_prog *resid =
+      c->residual ? id_residual(q, 2, nc + 2, 2 * nc, nc == 5 ? IOUT5 : IOUT) : NULL;
   ipipe p;
   ipipe_open(&p, q, c, resid);
   int pos[2] = {0, 0}, nb = 0;
@@ -493,7 +527,7 @@ static void run_interval(const icase *c, uint64_t seed, irun *out) {
     int s = pos[0] >= c->n[0] ? 1 : pos[1] >= c->n[1] ? 0 : rnd(2);
     int sz = 1 + (rnd(5) == 0 ? rnd(300) : rnd(30));
     if (sz > c->n[s] - pos[s]) sz = c->n[s] - pos[s];
-    wr_batch *b = ibatch(rows[s] + pos[s], sz, s);
+    wr_batch *b = ibatch_w(rows[s] + pos[s], sz, s, nc);
     send(p.wma[s], 0, b);
     wr_batch_free(b);
     pos[s] += sz;
@@ -544,22 +578,25 @@ static void run_interval(const icase *c, uint64_t seed, irun *out) {
       if (late[1][x]) continue;
       if (c->nkeys >= 1 && (l->knull || r->knull || l->k != r->k)) continue;
       if (c->nkeys >= 2 && (l->gnull || r->gnull || l->g != r->g)) continue;
-      if (r->t < l->t + c->lower || r->t > l->t + c->upper) continue;
+      if (!(c->ends & 2) && r->t < l->t + c->lower) continue;
+      if (!(c->ends & 1) && r->t > l->t + c->upper) continue;
+      if ((c->ends & 2) && (r->enull || l->t > r->e)) continue;
+      if ((c->ends & 1) && (l->enull || r->t > l->e)) continue;
       if (c->residual && !id_pass(l->id, r->id)) continue;
       lm = rmatched[x] = true;
       if (out->nwant == wcap) out->want = realloc(out->want, sizeof *out->want * (size_t)(wcap *= 2));
-      out->want[out->nwant++] = iline(l, r);
+      out->want[out->nwant++] = iline(l, r, nc);
     }
     if (!lm && (c->type == WR_JOIN_LEFT || c->type == WR_JOIN_FULL)) {
       if (out->nwant == wcap) out->want = realloc(out->want, sizeof *out->want * (size_t)(wcap *= 2));
-      out->want[out->nwant++] = iline(l, NULL);
+      out->want[out->nwant++] = iline(l, NULL, nc);
     }
   }
   if (c->type == WR_JOIN_RIGHT || c->type == WR_JOIN_FULL)
     for (int x = 0; x < c->n[1]; x++) {
       if (late[1][x] || rmatched[x]) continue;
       if (out->nwant == wcap) out->want = realloc(out->want, sizeof *out->want * (size_t)(wcap *= 2));
-      out->want[out->nwant++] = iline(NULL, &rows[1][x]);
+      out->want[out->nwant++] = iline(NULL, &rows[1][x], nc);
     }
   free(rmatched);
   for (int s = 0; s < 2; s++) {
@@ -577,17 +614,27 @@ static void check_interval_run(const icase *c, irun *r, const char *what) {
     ck_assert_int_eq(x->op, WEIR_OP_INSERT);
     ck_assert_msg(x->wm == x->last_wm, "%s: row %d carries wm %lld, last forwarded %lld", what, i,
                   (long long)x->wm, (long long)x->last_wm);
-    if (!x->lpad) ck_assert_msg(x->lt >= x->wm, "%s: row %d behind its watermark", what, i);
-    if (!x->rpad) ck_assert_msg(x->rt >= x->wm, "%s: row %d behind its watermark", what, i);
-    /* Outer rows only once the watermark proves no match can come. */
+    /* Only a side bounded by a constant keeps its times above it. */
+    if (!x->lpad && !(c->ends & 1))
+      ck_assert_msg(x->lt >= x->wm, "%s: row %d behind its watermark", what, i);
+    if (!x->rpad && !(c->ends & 2))
+      ck_assert_msg(x->rt >= x->wm, "%s: row %d behind its watermark", what, i);
+    /* Outer rows only once the watermark proves no match can come (rows
+     * that can match nothing, at once). */
     bool lkn = (c->nkeys >= 1 && x->lknull) || (c->nkeys >= 2 && x->lgnull);
     bool rkn = (c->nkeys >= 1 && x->rknull) || (c->nkeys >= 2 && x->rgnull);
+    int64_t lend = c->ends & 1 ? x->le : x->lt + c->upper;
+    int64_t rend = c->ends & 2 ? x->re : x->rt - c->lower;
+    if (c->ends & 1)
+      lkn |= x->lenull || (!(c->ends & 2) && x->le < x->lt + c->lower);
+    if (c->ends & 2)
+      rkn |= x->renull || (!(c->ends & 1) && x->re < x->rt - c->upper);
     if (x->rpad && !lkn)
-      ck_assert_msg(x->at > x->lt + c->upper, "%s: left row at %lld emitted at watermark %lld",
-                    what, (long long)x->lt, (long long)x->at);
+      ck_assert_msg(x->at > lend, "%s: left row at %lld emitted at watermark %lld", what,
+                    (long long)x->lt, (long long)x->at);
     if (x->lpad && !rkn)
-      ck_assert_msg(x->at > x->rt - c->lower, "%s: right row at %lld emitted at watermark %lld",
-                    what, (long long)x->rt, (long long)x->at);
+      ck_assert_msg(x->at > rend, "%s: right row at %lld emitted at watermark %lld", what,
+                    (long long)x->rt, (long long)x->at);
   }
   char **got = malloc(sizeof *got * ((size_t)r->n + 1));
   for (int i = 0; i < r->n; i++) got[i] = r->rows[i].line;
@@ -625,6 +672,35 @@ START_TEST(test_interval_random) {
 }
 END_TEST
 
+/* Bounds from end columns (a side's rows open until their own column,
+ * as auctions until they expire): every join type, each side's column and
+ * both, keys, residual and late rows, against the nested loops. */
+START_TEST(test_interval_end_columns_random) {
+  static const int64_t bounds[][2] = {{0, 40}, {-30, 10}, {20, 80}};
+  int runs = 0;
+  for (int t = 0; t < 4; t++)
+    for (int ends = 1; ends <= 3; ends++)
+      for (int bnd = 0; bnd < 3; bnd++)
+        for (int variant = 0; variant < 3; variant++) {
+          icase c = {
+            .type = TYPES[t], .lower = bounds[bnd][0], .upper = bounds[bnd][1],
+            .nkeys = variant, .residual = variant == 1, .delay = 25,
+            .jitter = variant == 2 ? 60 : 20, .n = {200, 240}, .step = {3, 2 + variant},
+            .nk = variant == 1 ? 120 : 4 + 3 * variant, .snap_at = -1, .ends = ends};
+          irun r;
+          run_interval(&c, (uint64_t)(500 + runs), &r);
+          char what[96];
+          snprintf(what, sizeof what, "%s ends %d [%lld, %lld] keys %d%s", TYPE_NAMES[t], ends,
+                   (long long)c.lower, (long long)c.upper, c.nkeys, c.residual ? " residual" : "");
+          check_interval_run(&c, &r, what);
+          ck_assert_msg(r.nwant > 0, "%s: the case matches nothing", what);
+          if (variant == 2) ck_assert_int_gt(r.nlate_want, 0);
+          irun_free(&r);
+          runs++;
+        }
+}
+END_TEST
+
 /* The same input cut by a snapshot/restore gives the same output, row by
  * row, with the same per-row watermarks. */
 START_TEST(test_interval_snapshot_restore) {
@@ -632,7 +708,7 @@ START_TEST(test_interval_snapshot_restore) {
     for (int cut = 1; cut < 40; cut += 7) {
       icase c = {.type = TYPES[t], .lower = -40, .upper = 30, .nkeys = 2, .residual = true,
                  .delay = 10, .jitter = 30, .n = {300, 300}, .step = {2, 2}, .nk = 5,
-                 .snap_at = -1};
+                 .snap_at = -1, .ends = cut % 4};
       irun whole, split;
       run_interval(&c, 77 + (uint64_t)cut, &whole);
       c.snap_at = cut;
@@ -782,6 +858,67 @@ START_TEST(test_interval_null_keys) {
   send_wm(d.join, 1, WR_WM_END);
   const char *want2[] = {"+I|1|1700000000100|1|'x'|NULL|NULL|NULL|NULL"};
   expect_rows(d.cap, 2, want2, 1);
+  jd_close(&d);
+}
+END_TEST
+
+/* An end column (left_upper_col, lower 0: right.t in [left.t, left.e]):
+ * a left row lives until the watermark passes its own e; one whose e is
+ * NULL or before its time can match nothing and is padded at once. */
+START_TEST(test_interval_end_column) {
+  icase c = {.type = WR_JOIN_LEFT, .lower = 0, .upper = 0, .nkeys = 1, .ends = 1};
+  wr_join_spec s = ispec(&c, NULL);
+  jdirect d;
+  jd_open(&d, &s, ILAY5);
+  irow l[] = {IR(1, 0, 1), IR(2, 0, 2), IR(3, 10, 3), IR(4, 0, 4)};
+  l[0].e = TB + 100;
+  l[1].enull = true;
+  l[2].e = TB + 5;
+  l[3].e = TB + 200;
+  wr_batch *b = ibatch_w(l, 4, 0, 5);
+  send(d.join, 0, b);
+  wr_batch_free(b);
+  const char *want[] = {
+    "+I|2|1700000000000|2|'x'|NULL|NULL|NULL|NULL|NULL|NULL",
+    "+I|3|1700000000010|3|'x'|1700000000005|NULL|NULL|NULL|NULL|NULL",
+  };
+  expect_rows(d.cap, 0, want, 2);
+  ck_assert_uint_eq(state_of(d.join), 2);
+  irow r[] = {IR(1, 50, 10), IR(3, 7, 11), IR(1, 101, 12)};
+  for (int i = 0; i < 3; i++) r[i].enull = true;
+  b = ibatch_w(r, 3, 1, 5);
+  send(d.join, 1, b);
+  wr_batch_free(b);
+  /* 50 is in [0, 100]; 101 is past the auction's end. */
+  const char *want2[] = {
+    "+I|1|1700000000000|1|'x'|1700000000100|1700000000050|1|10|'x'|NULL"};
+  expect_rows(d.cap, 2, want2, 1);
+  ck_assert_uint_eq(state_of(d.join), 5);
+  send_wm(d.join, 0, TB + 100);
+  send_wm(d.join, 1, TB + 100);
+  /* Right rows expire at W > t; the left row at 0 stays until W > 100
+   * (with the constant upper 0 it would be gone). */
+  ck_assert_uint_eq(state_of(d.join), 3);
+  ck_assert(d.cap->wms[d.cap->nwm - 1] == TB + 100);  /* lag max(0, -lower) */
+  send_wm(d.join, 0, TB + 101);
+  send_wm(d.join, 1, TB + 101);
+  ck_assert_int_eq(d.cap->n, 3);  /* matched: no padded row */
+  ck_assert_uint_eq(state_of(d.join), 2);
+  send_wm(d.join, 0, TB + 201);
+  send_wm(d.join, 1, TB + 201);
+  const char *want3[] = {"+I|4|1700000000000|4|'x'|1700000000200|NULL|NULL|NULL|NULL|NULL"};
+  expect_rows(d.cap, 3, want3, 1);
+  ck_assert_uint_eq(state_of(d.join), 0);
+  /* Late rows are judged on the event time, not the end column. */
+  irow late[] = {IR(5, 150, 5)};
+  late[0].e = TB + 1000;
+  wr_batch *lb = ibatch_w(late, 1, 0, 5);
+  wr_batch_wm_make(lb)[0] = TB + 201;
+  send(d.join, 0, lb);
+  wr_batch_free(lb);
+  ck_assert_int_eq(d.rep.late, 1);
+  ck_assert_int_eq(d.cap->n, 4);
+  ck_assert_uint_eq(state_of(d.join), 0);
   jd_close(&d);
 }
 END_TEST
@@ -970,7 +1107,7 @@ static const weir_type GR[] = {WEIR_TEXT, WEIR_INT, WEIR_BIGINT, WEIR_BOOLEAN};
 static const weir_type GOUT[] = {WEIR_INT, WEIR_BIGINT, WEIR_TEXT, WEIR_DOUBLE,
                                  WEIR_TEXT, WEIR_INT, WEIR_BIGINT, WEIR_BOOLEAN};
 static const int GLK[] = {0, 2}, GRK[] = {1, 0};
-static const layout GLAY = {-1, -1, 1, 6, 0, 5, 2, 4};
+static const layout GLAY = {-1, -1, 1, 6, 0, 5, 2, 4, -1, -1};
 static const char *const SS[] = {"a", "bb", ""};
 
 typedef struct grow_ {
@@ -1495,8 +1632,8 @@ START_TEST(test_bad_specs) {
   wr_err_clear(&cerr);
   wr_prog *not_bool = wr_prog_compile(wr_expr_const(&q->arena, &one), 8, IOUT, q, &q->arena, &cerr);
   ck_assert_ptr_nonnull(not_bool);
-  for (int k = 0; k < 11; k++) {
-    icase c = {.type = WR_JOIN_INNER, .lower = -1, .upper = 1, .nkeys = 1};
+  for (int k = 0; k < 14; k++) {
+    icase c = {.type = WR_JOIN_INNER, .lower = -1, .upper = 1, .nkeys = 1, .ends = k >= 11};
     wr_join_spec s = ispec(&c, NULL);
     switch (k) {
       case 0: s.type = (wr_join_type)9; break;
@@ -1510,6 +1647,9 @@ START_TEST(test_bad_specs) {
       case 8: s.left_time = s.right_time = -1; s.state_ttl = -5; break;
       case 9: s.residual = not_bool; break;
       case 10: s.nkeys = -1; break;
+      case 11: s.left_upper_col = 0; break;    /* not a TIMESTAMP */
+      case 12: s.right_lower_col = 5; break;   /* out of range */
+      case 13: s.left_upper_col = -2; break;
     }
     wr_err err;
     wr_err_clear(&err);
@@ -1521,6 +1661,12 @@ START_TEST(test_bad_specs) {
   wr_err_clear(&err);
   ck_assert_ptr_null(wr_join_new(q, NULL, &err));
   ck_assert_int_eq(err.code, WEIR_EMISUSE);
+  /* A constant replaced by a column is not checked against the other. */
+  icase c = {.type = WR_JOIN_INNER, .lower = 5, .upper = 1, .nkeys = 1, .ends = 1};
+  wr_join_spec s = ispec(&c, NULL);
+  wr_op *ok = wr_join_new(q, &s, &err);
+  ck_assert_msg(ok != NULL, "%s", err.msg);
+  wr_op_chain_free(ok);
   ctx_free(q);
 }
 END_TEST
@@ -1563,10 +1709,21 @@ START_TEST(test_bad_restore) {
   wr_err err;
   wr_err_clear(&err);
   ck_assert_int_eq(d.join->vt->snapshot(d.join, &buf, &err), WEIR_OK);
-  /* Another plan. */
+  /* Another plan: other bounds, or the same with an end column. */
   wr_rd rd = {(const uint8_t *)buf.p, buf.n, 0, false};
   ck_assert_int_eq(e.join->vt->restore(e.join, &rd, &err), WEIR_ERROR);
   ck_assert_msg(strstr(err.msg, "does not match") != NULL, "%s", err.msg);
+  icase ce = {.type = WR_JOIN_LEFT, .lower = -10, .upper = 10, .nkeys = 1, .ends = 1};
+  wr_join_spec s3 = ispec(&ce, NULL);
+  s3.nleft = s3.nright = 4;
+  s3.left_upper_col = 1;  /* the time column itself: same layout as d */
+  jdirect f;
+  jd_open(&f, &s3, ILAY);
+  rd = (wr_rd){(const uint8_t *)buf.p, buf.n, 0, false};
+  wr_err_clear(&err);
+  ck_assert_int_eq(f.join->vt->restore(f.join, &rd, &err), WEIR_ERROR);
+  ck_assert_msg(strstr(err.msg, "does not match") != NULL, "%s", err.msg);
+  jd_close(&f);
   /* Not a join image. */
   wr_err_clear(&err);
   uint8_t junk[8] = {1, 2, 3, 4, 5, 6, 7, 8};
@@ -1612,6 +1769,8 @@ static Suite *join_suite(void) {
   tcase_add_test(t, test_interval_forwarded_watermark);
   tcase_add_test(t, test_interval_memory_bounded);
   tcase_add_test(t, test_interval_random);
+  tcase_add_test(t, test_interval_end_column);
+  tcase_add_test(t, test_interval_end_columns_random);
   tcase_add_test(t, test_interval_snapshot_restore);
   suite_add_tcase(s, t);
   t = tcase_create("regular");
