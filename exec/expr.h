@@ -95,7 +95,8 @@
  *
  * Text results may be slices of the input batch's strings (COALESCE, CASE,
  * SUBSTRING, TRIM, SPLIT_INDEX, REGEXP_EXTRACT, and REPLACE and
- * REGEXP_REPLACE without a match pass them through), so an output batch
+ * REGEXP_REPLACE without a match, LOWER and UPPER without a letter to
+ * change pass them through), so an output batch
  * must not outlive its input. A program keeps registers between calls: one program must not
  * be evaluated by two threads at once.
  */

@@ -194,6 +194,18 @@ static inline int wr_type_class(weir_type t) {
  * out holds at least 32 bytes. Returns the length. */
 int wr_fmt_double(double d, char *out);
 
+/* Unaligned native-endian loads of 8 and 4 bytes. */
+static inline uint64_t wr_load64(const char *q) {
+  uint64_t w;
+  memcpy(&w, q, 8);
+  return w;
+}
+static inline uint32_t wr_load32(const char *q) {
+  uint32_t w;
+  memcpy(&w, q, 4);
+  return w;
+}
+
 /* Floor division and modulo (b > 0 for floormod's result in [0, b)). */
 static inline int64_t wr_floordiv(int64_t a, int64_t b) {
   int64_t q = a / b;

@@ -16,6 +16,12 @@
  *   sawnull |= item is NULL;
  * the result is NULL where x is NULL or where nothing matched and a NULL
  * was seen, else found.
+ * IN over a list of TEXT constants instead looks each active row up in a
+ * hash set built at compile time, in one pass: a row whose length no item
+ * has is rejected at once; otherwise the row's length and two words (its
+ * first and last 8 bytes, overlapping, or fewer bytes for shorter strings)
+ * pick a slot, and that key decides equality for strings of up to 16
+ * bytes (longer ones compare their middle bytes too).
  */
 #include <string.h>
 
@@ -215,6 +221,114 @@ static int in_s(wr_prog *p, const wr_step *s, int n) {
   return WR_K_OK;
 }
 
+/* ---- IN over TEXT constants ---------------------------------------------------- */
+
+typedef struct str_key {
+  uint64_t w0, w1;
+  uint32_t n;
+} str_key;
+
+typedef struct str_slot {
+  str_key k;
+  const char *p;      /* the item's bytes; NULL: empty slot */
+} str_slot;
+
+typedef struct str_set {
+  uint64_t lens;      /* bit min(n, 63) for each item length n */
+  uint32_t mask;      /* slots - 1 */
+  str_slot *slot;
+  bool sawnull;       /* a list item is NULL */
+} str_set;
+
+/* Length and two words that identify a string of up to 16 bytes. */
+static inline str_key key_of(const char *q, uint32_t n) {
+  str_key k = {0, 0, n};
+  if (n >= 8) {
+    k.w0 = wr_load64(q);
+    k.w1 = wr_load64(q + n - 8);
+  } else if (n >= 4) {
+    k.w0 = wr_load32(q) | (uint64_t)wr_load32(q + n - 4) << 32;
+  } else if (n > 0) {
+    k.w0 = (uint64_t)(unsigned char)q[0] | (uint64_t)(unsigned char)q[n / 2] << 8 |
+           (uint64_t)(unsigned char)q[n - 1] << 16;
+  }
+  return k;
+}
+
+static inline uint32_t key_slot(str_key k, uint32_t mask) {
+  uint64_t h = (k.w0 ^ k.n) * 0x9e3779b97f4a7c15ULL ^ k.w1 * 0xc2b2ae3d27d4eb4fULL;
+  return (uint32_t)(h >> 40) & mask;
+}
+
+static inline bool key_eq(str_key a, const str_slot *b, const char *q) {
+  return a.n == b->k.n && a.w0 == b->k.w0 && a.w1 == b->k.w1 &&
+         (a.n <= 16 || memcmp(q + 8, b->p + 8, a.n - 16) == 0);
+}
+
+static inline __attribute__((always_inline)) bool set_has(const str_set *set, wr_str x) {
+  if (!(set->lens >> (x.n < 63 ? x.n : 63) & 1)) return false;
+  str_key k = key_of(x.p, x.n);
+  for (uint32_t i = key_slot(k, set->mask);; i = (i + 1) & set->mask) {
+    const str_slot *sl = &set->slot[i];
+    if (!sl->p) return false;
+    if (key_eq(k, sl, x.p)) return true;
+  }
+}
+
+static int in_s_set(wr_prog *p, const wr_step *s, int n) {
+  const str_set *set = s->extra;
+  const wr_reg *X = WR_IN(p, s, 0);
+  const wr_str *x = X->data;
+  const uint8_t *xn = X->nulls ? X->nulls : p->zeros;
+  const uint8_t *m = wr_step_mask(p, s);
+  uint8_t *o = WR_OUT(p, s)->data;
+  uint8_t *nl = WR_OUT(p, s)->nbuf;
+  uint8_t miss = set->sawnull;
+  for (int r = 0; r < n; r++) {
+    if (xn[r] || (m && !m[r])) {
+      o[r] = 0;
+      nl[r] = 1;
+      continue;
+    }
+    uint8_t f = set_has(set, x[r]);
+    o[r] = f;
+    nl[r] = (uint8_t)(miss & (f ^ 1));
+  }
+  WR_OUT(p, s)->nulls = nl;
+  return WR_K_OK;
+}
+
+/* The set of the constant items of an IN over TEXT, or NULL (items that
+ * are not constant, or out of memory: *nomem). */
+static str_set *set_build(wr_prog *p, const wr_step *s, bool *nomem) {
+  for (int j = 1; j < s->nin; j++)
+    if (!WR_IN(p, s, j)->is_const) return NULL;
+  uint32_t slots = 8;
+  while (slots < 2 * (uint32_t)s->nin) slots *= 2;
+  str_set *set = wr_arena_zalloc(p->a, sizeof *set);
+  if (set) set->slot = wr_arena_zalloc(p->a, slots * sizeof *set->slot);
+  if (!set || !set->slot) {
+    *nomem = true;
+    return NULL;
+  }
+  set->mask = slots - 1;
+  for (int j = 1; j < s->nin; j++) {
+    wr_value v;
+    wr_reg_const_value(WR_IN(p, s, j), &v);
+    if (v.null) {
+      set->sawnull = true;
+      continue;
+    }
+    if (set_has(set, v.v.s)) continue;
+    str_key k = key_of(v.v.s.p, v.v.s.n);
+    uint32_t i = key_slot(k, set->mask);
+    while (set->slot[i].p) i = (i + 1) & set->mask;
+    set->slot[i] = (str_slot){k, v.v.s.p ? v.v.s.p : ""};
+    set->lens |= 1ULL << (v.v.s.n < 63 ? v.v.s.n : 63);
+  }
+  return set;
+}
+
 weir_status wr_cmp_bind(wr_prog *p, wr_step *s, wr_fn fn, weir_type t, wr_err *err) {
   weir_type a = WR_IN(p, s, 0)->type;
   int cls = wr_type_class(a);
@@ -224,6 +338,11 @@ weir_status wr_cmp_bind(wr_prog *p, wr_step *s, wr_fn fn, weir_type t, wr_err *e
   if (fn == WR_FN_IN) {
     static const wr_kernel in_kernels[5] = {in_b, in_i32, in_i64, in_f64, in_s};
     s->fn = in_kernels[class_index(cls)];
+    if (cls == 's') {
+      bool nomem = false;
+      if ((s->extra = set_build(p, s, &nomem))) s->fn = in_s_set;
+      if (nomem) return wr_err_nomem(err);
+    }
     return WEIR_OK;
   }
   int op = (int)fn - (int)WR_FN_EQ;

@@ -175,34 +175,59 @@ int wr_k_coalesce(wr_prog *p, const wr_step *s, int n) {
   return WR_K_OK;
 }
 
-/* Starts from the ELSE value (or NULL), then walks the branches from last
- * to first so that the first TRUE condition wins. */
+/* CASE picks, per row, the branch of its first TRUE condition (or the
+ * ELSE, or NULL). Branches are taken in blocks of up to CASE_BLOCK, the
+ * last block first: a pass over the block's conditions, from last to
+ * first, writes each row's branch number in the block into a byte per row
+ * (branch-free); a second pass copies each row's value from its branch,
+ * reading a constant's row 0 (the row index is and-ed with 0 for
+ * constants, all ones otherwise). The last block's extra number stands
+ * for the ELSE (or NULL), so it writes every row; an earlier block's for
+ * none of its branches, whose rows keep what later blocks wrote. With one
+ * block the branch numbers live in the output null buffer, each replaced
+ * by the value's null flag once read. */
+#define CASE_BLOCK 254
 #define CASE_T(NAME, T)                                                         \
-  static void NAME(wr_prog *p, const wr_step *s, int n) {                       \
+  static int NAME(wr_prog *p, const wr_step *s, int n) {                        \
+    static const T none;                                                        \
+    static const uint8_t null1 = 1;                                             \
     wr_reg *O = WR_OUT(p, s);                                                   \
     T *restrict o = O->data;                                                    \
-    uint8_t *restrict nl = O->nbuf;                                             \
+    uint8_t *nl = O->nbuf;                                                      \
     int pairs = (s->nin - s->aux) / 2;                                          \
-    if (s->aux) {                                                               \
-      const wr_reg *E = WR_IN(p, s, s->nin - 1);                                \
-      memcpy(o, E->data, sizeof(T) * (size_t)n);                                \
-      memcpy(nl, nulls_or_zeros(p, E), (size_t)n);                              \
-    } else {                                                                    \
-      memset(o, 0, sizeof(T) * (size_t)n);                                      \
-      memset(nl, 1, (size_t)n);                                                 \
-    }                                                                           \
-    for (int k = pairs - 1; k >= 0; k--) {                                      \
-      const wr_reg *C = WR_IN(p, s, 2 * k), *V = WR_IN(p, s, 2 * k + 1);        \
-      const uint8_t *c = C->data, *cn = nulls_or_zeros(p, C);                   \
-      const T *v = V->data;                                                     \
-      const uint8_t *vn = nulls_or_zeros(p, V);                                 \
+    uint8_t *idx = pairs <= CASE_BLOCK ? nl : (uint8_t *)wr_k_alloc(p, (size_t)n); \
+    if (!idx) return WR_K_NOMEM;                                                \
+    const T *vp[CASE_BLOCK + 1];                                                \
+    const uint8_t *np[CASE_BLOCK + 1];                                          \
+    int vs[CASE_BLOCK + 1], ns[CASE_BLOCK + 1];                                 \
+    for (int hi = pairs; hi > 0; hi -= CASE_BLOCK) {                            \
+      int lo = hi > CASE_BLOCK ? hi - CASE_BLOCK : 0, m = hi - lo;              \
+      for (int k = 0; k <= m; k++) {                                            \
+        const wr_reg *V = k < m           ? WR_IN(p, s, 2 * (lo + k) + 1)       \
+                          : s->aux        ? WR_IN(p, s, s->nin - 1)             \
+                                          : NULL;                               \
+        vp[k] = V ? V->data : &none;                                            \
+        vs[k] = V && !V->is_const ? -1 : 0;                                     \
+        np[k] = !V ? &null1 : V->nulls ? V->nulls : p->zeros;                   \
+        ns[k] = V && V->nulls && !V->is_const ? -1 : 0;                         \
+      }                                                                         \
+      memset(idx, m, (size_t)n);                                                \
+      for (int k = m - 1; k >= 0; k--) {                                        \
+        const wr_reg *C = WR_IN(p, s, 2 * (lo + k));                            \
+        const uint8_t *c = C->data, *cn = nulls_or_zeros(p, C);                 \
+        for (int r = 0; r < n; r++)                                             \
+          idx[r] = (c[r] & (cn[r] ^ 1)) ? (uint8_t)k : idx[r];                  \
+      }                                                                         \
+      bool last = hi == pairs;                                                  \
       for (int r = 0; r < n; r++) {                                             \
-        bool take = !cn[r] && c[r];                                             \
-        o[r] = take ? v[r] : o[r];                                              \
-        nl[r] = take ? vn[r] : nl[r];                                           \
+        int k = idx[r];                                                         \
+        if (k == m && !last) continue;                                          \
+        o[r] = vp[k][r & vs[k]];                                                \
+        nl[r] = np[k][r & ns[k]];                                               \
       }                                                                         \
     }                                                                           \
     O->nulls = nl;                                                              \
+    return WR_K_OK;                                                             \
   }
 CASE_T(case_b, uint8_t)
 CASE_T(case_i32, int32_t)
@@ -212,13 +237,12 @@ CASE_T(case_s, wr_str)
 
 int wr_k_case(wr_prog *p, const wr_step *s, int n) {
   switch (wr_type_class(WR_OUT(p, s)->type)) {
-    case 1: case_b(p, s, n); break;
-    case 4: case_i32(p, s, n); break;
-    case 8: case_i64(p, s, n); break;
-    case 'd': case_f64(p, s, n); break;
-    default: case_s(p, s, n); break;
+    case 1: return case_b(p, s, n);
+    case 4: return case_i32(p, s, n);
+    case 8: return case_i64(p, s, n);
+    case 'd': return case_f64(p, s, n);
+    default: return case_s(p, s, n);
   }
-  return WR_K_OK;
 }
 
 /* ---- masks ---------------------------------------------------------------- */

@@ -7,7 +7,10 @@
  * (SUBSTRING, TRIM, SPLIT_INDEX, REPLACE without a match) are slices of
  * it, not copies; new strings (LOWER, UPPER, CONCAT) are written into one
  * allocation per chunk, sized by a first pass over the lengths; REPLACE
- * counts a row's occurrences, then allocates its result.
+ * counts a row's occurrences, then allocates its result. LOWER and UPPER
+ * work on 8 bytes at a time (SWAR: a word's letters of the other case are
+ * found with two additions and flipped with one xor) and return a row
+ * with no letter to change as a slice of the input.
  *
  * Characters are UTF-8 code points: LENGTH counts non-continuation bytes,
  * SUBSTRING positions and LIKE's _ step over whole code points. Invalid
@@ -185,6 +188,55 @@ static int like_rows(wr_prog *p, const wr_step *s, int n) {
 
 /* ---- LOWER, UPPER, LENGTH ----------------------------------------------------------- */
 
+/* 0x20 at each byte of w that is an ASCII letter from lo to lo + 25, 0
+ * elsewhere: a byte's low 7 bits plus (0x80 - lo) reach bit 7 iff they are
+ * >= lo, and the sums cannot carry into the next byte; bytes >= 0x80 are
+ * left out. */
+static inline uint64_t case_bits(uint64_t w, uint64_t lo) {
+  const uint64_t ones = 0x0101010101010101ULL, high = 0x8080808080808080ULL;
+  uint64_t h = w & ~high;
+  uint64_t ge = h + (0x80 - lo) * ones, gt = h + (0x80 - lo - 26) * ones;
+  return (ge & ~gt & ~w & high) >> 2;
+}
+
+/* Maps src (n bytes) into dst; returns false, writing nothing, when no
+ * byte changes. Words overlap at the end of strings whose length is not a
+ * multiple of 8 (the overlapping bytes are written twice, the same way). */
+static inline bool map_case_str(const char *restrict src, uint32_t n, char *restrict dst,
+                                uint64_t lo) {
+  if (n >= 8) {
+    uint64_t any = case_bits(wr_load64(src + n - 8), lo);
+    for (uint32_t i = 0; i + 8 <= n; i += 8) any |= case_bits(wr_load64(src + i), lo);
+    if (!any) return false;
+    for (uint32_t i = 0; i + 8 <= n; i += 8) {
+      uint64_t w = wr_load64(src + i);
+      w ^= case_bits(w, lo);
+      memcpy(dst + i, &w, 8);
+    }
+    uint64_t w = wr_load64(src + n - 8);
+    w ^= case_bits(w, lo);
+    memcpy(dst + n - 8, &w, 8);
+    return true;
+  }
+  if (n >= 4) {
+    uint64_t w = wr_load32(src) | (uint64_t)wr_load32(src + n - 4) << 32;
+    uint64_t bits = case_bits(w, lo);
+    if (!bits) return false;
+    w ^= bits;
+    uint32_t a = (uint32_t)w, b = (uint32_t)(w >> 32);
+    memcpy(dst, &a, 4);
+    memcpy(dst + n - 4, &b, 4);
+    return true;
+  }
+  uint64_t w = 0;
+  for (uint32_t i = 0; i < n; i++) w |= (uint64_t)(unsigned char)src[i] << (8 * i);
+  uint64_t bits = case_bits(w, lo);
+  if (!bits) return false;
+  w ^= bits;
+  for (uint32_t i = 0; i < n; i++) dst[i] = (char)(w >> (8 * i));
+  return true;
+}
+
 static int map_case(wr_prog *p, const wr_step *s, int n, bool upper) {
   const wr_str *a = WR_IN(p, s, 0)->data;
   wr_str *o = WR_OUT(p, s)->data;
@@ -194,21 +246,18 @@ static int map_case(wr_prog *p, const wr_step *s, int n, bool upper) {
     if (!skip || !skip[r]) total += a[r].n;
   char *buf = total ? wr_k_alloc(p, total) : NULL;
   if (total && !buf) return WR_K_NOMEM;
-  char lo = upper ? 'a' : 'A';
+  uint64_t lo = upper ? 'a' : 'A';
   for (int r = 0; r < n; r++) {
     if (skip && skip[r]) {
       o[r] = (wr_str){NULL, 0};
       continue;
     }
-    const char *restrict src = a[r].p;
-    char *restrict dst = buf;
-    uint32_t len = a[r].n;
-    for (uint32_t i = 0; i < len; i++) {
-      unsigned char c = (unsigned char)src[i];
-      dst[i] = (char)(c ^ ((unsigned char)(c - (unsigned char)lo) < 26 ? 0x20 : 0));
+    if (!map_case_str(a[r].p, a[r].n, buf, lo)) {
+      o[r] = a[r];
+      continue;
     }
-    o[r] = (wr_str){buf, len};
-    buf += len;
+    o[r] = (wr_str){buf, a[r].n};
+    buf += a[r].n;
   }
   return WR_K_OK;
 }

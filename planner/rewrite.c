@@ -404,6 +404,7 @@ static wr_lnode *rewrite(wr_pctx *pc, wr_lnode *root) {
   if (!(root = fold_node(pc, root))) return NULL;
   if (!(root = merge(pc, root))) return NULL;
   if (!(root = fold_node(pc, root))) return NULL;
+  if (!(root = wr_rewrite_cse(pc, root))) return NULL;
   bool *all = wr_palloc(pc, (size_t)root->ncol + 1);
   if (!all) return NULL;
   memset(all, 1, (size_t)root->ncol);

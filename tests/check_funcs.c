@@ -9,7 +9,9 @@
  * within a batch (DATE_FORMAT's reuse of the last row's text, the cache of
  * the last non-constant pattern). DATE_FORMAT is compared with gmtime_r and
  * strftime; regular expressions with answers worked out by hand from
- * Java's semantics (Flink's functions use java.util.regex).
+ * Java's semantics (Flink's functions use java.util.regex). The kernels
+ * of IN over TEXT constants, LOWER/UPPER and CASE are compared on random
+ * inputs with scalar versions written here.
  */
 #include <check.h>
 #include <stdarg.h>
@@ -719,6 +721,211 @@ START_TEST(common_subexpressions) {
 }
 END_TEST
 
+/* ---- IN over TEXT constants, LOWER/UPPER, CASE against scalar versions ---------- */
+
+static const char *const batch_sizes[] = {"1024", "1", "random"};
+
+/* A random string of length 0..max over alphabet. */
+static void random_text(char *out, int max, const char *alphabet) {
+  int len = (int)(rnd() % (uint64_t)(max + 1)), k = (int)strlen(alphabet);
+  for (int i = 0; i < len; i++) out[i] = alphabet[rnd() % (uint64_t)k];
+  out[len] = 0;
+}
+
+/* IN over a list of TEXT constants looks rows up in a hash set keyed by
+ * length and first/last words: random strings of lengths 0..40 from a
+ * three-letter alphabet (short ones collide often) against random lists
+ * with duplicates, '', NULL items, copies of rows, and copies of long
+ * rows changed in one middle byte (same length, first and last 8 bytes),
+ * plain and under AND's mask, with each batch size. */
+START_TEST(in_text_constants_random) {
+  enum { N = 1500, LISTS = 12 };
+  static char strs[N][48];
+  for (int i = 0; i < N; i++) {
+    random_text(strs[i], 40, "aAb");
+    push(i % 10 == 3 ? NULL : strs[i], NULL, (int64_t)(rnd() % 8), 0, false);
+  }
+  for (int l = 0; l < LISTS; l++) {
+    char items[40][48], list[4096] = "", sql[9000];
+    int nitems = 1 + (int)(rnd() % (l < 6 ? 5 : 40));
+    bool with_null = rnd() % 4 == 0;
+    for (int j = 0; j < nitems; j++) {
+      int kind = (int)(rnd() % 3);
+      const char *row = strs[rnd() % N];
+      if (kind == 0) {
+        random_text(items[j], 40, "aAb");
+      } else {
+        strcpy(items[j], row);
+        size_t n = strlen(row);
+        if (kind == 2 && n > 16) items[j][n / 2] = items[j][n / 2] == 'a' ? 'b' : 'a';
+      }
+      snprintf(list + strlen(list), sizeof list - strlen(list), "%s'%s'", j ? ", " : "",
+               items[j]);
+    }
+    if (with_null) strcat(list, ", NULL");
+    snprintf(sql, sizeof sql, "SELECT s, n, s IN (%s), n > 3 AND s IN (%s) FROM t;", list, list);
+    for (int k = 0; k < 3; k++) {
+      query_with(batch_sizes[k], sql);
+      ck_assert_int_eq(res.nrows, N);
+      for (int r = 0; r < N; r++) {
+        const char *x = res.cell[r][0];
+        bool found = false, small = atoi(res.cell[r][1]) <= 3;
+        for (int j = 0; x && j < nitems; j++) found |= strcmp(x, items[j]) == 0;
+        const char *want = !x || (!found && with_null) ? NULL : found ? "true" : "false";
+        if (want) CELL(r, 2, want); else CELL_NULL(r, 2);
+        if (small) CELL(r, 3, "false");
+        else if (want) CELL(r, 3, want);
+        else CELL_NULL(r, 3);
+      }
+    }
+  }
+}
+END_TEST
+
+/* LOWER and UPPER map 8 bytes at a time and pass rows with no letter to
+ * change through: compared with a byte-by-byte mapping on random strings
+ * of up to 40 bytes mixing letters, the characters next to them in ASCII
+ * (@ [ ` {), and UTF-8 characters whose bytes without their top bit are
+ * letters (Ж is D0 96, € is E2 82 AC), which must not change; plain and
+ * under a CASE mask, with each batch size. */
+START_TEST(lower_upper_random) {
+  enum { N = 2000 };
+  static const char *const pieces[] = {"a", "z", "A", "Z", "m", "Q", "@", "[", "`",
+                                       "{", "0", " ", "\xd0\x96", "\xe2\x82\xac"};
+  static char strs[N][64];
+  for (int i = 0; i < N; i++) {
+    size_t target = rnd() % 41;
+    strs[i][0] = 0;
+    while (strlen(strs[i]) < target) strcat(strs[i], pieces[rnd() % 14]);
+    push(i % 13 == 5 ? NULL : strs[i], NULL, (int64_t)(rnd() % 8), 0, false);
+  }
+  for (int k = 0; k < 3; k++) {
+    query_with(batch_sizes[k],
+               "SELECT s, n, LOWER(s), UPPER(s), CASE WHEN n > 3 THEN LOWER(s) END FROM t;");
+    ck_assert_int_eq(res.nrows, N);
+    for (int r = 0; r < N; r++) {
+      const char *x = res.cell[r][0];
+      if (!x) {
+        CELL_NULL(r, 2);
+        CELL_NULL(r, 3);
+        CELL_NULL(r, 4);
+        continue;
+      }
+      char lo[64], up[64];
+      size_t n = strlen(x);
+      for (size_t i = 0; i <= n; i++) {
+        lo[i] = x[i] >= 'A' && x[i] <= 'Z' ? (char)(x[i] + 32) : x[i];
+        up[i] = x[i] >= 'a' && x[i] <= 'z' ? (char)(x[i] - 32) : x[i];
+      }
+      CELL(r, 2, lo);
+      CELL(r, 3, up);
+      if (atoi(res.cell[r][1]) > 3) CELL(r, 4, lo); else CELL_NULL(r, 4);
+    }
+  }
+}
+END_TEST
+
+/* One branch of a random CASE: WHEN n % m = rem (m > 1), WHEN n = rem
+ * (m == 1), or WHEN s = 'a' (m == 0; NULL where s is); THEN value kind v
+ * with parameter k. */
+typedef struct branch {
+  int m, rem, v, k;
+} branch;
+
+/* The value of branch b's THEN (or an ELSE written the same way) for type
+ * column col (0 TEXT, 1 BIGINT, 2 BOOLEAN) as SQL, and as its result over
+ * (n, s) into out (false for NULL). */
+static void then_sql(const branch *b, int col, char *out, size_t cap) {
+  static const char *const text[] = {"'v%d'", "s", "NULL", "LOWER(s)"};
+  static const char *const big[] = {"%d", "n * %d", "NULL", "n + %d"};
+  static const char *const boo[] = {"TRUE", "n > %d", "NULL", "s = 'b'"};
+  const char *f = (col == 0 ? text : col == 1 ? big : boo)[b->v];
+  snprintf(out, cap, f, b->k);
+}
+
+static bool when_true(const branch *b, int64_t n, const char *s) {
+  if (b->m > 1) return n % b->m == b->rem;
+  if (b->m == 1) return n == b->rem;
+  return s && strcmp(s, "a") == 0;
+}
+
+static bool then_value(const branch *b, int col, int64_t n, const char *s, char *out) {
+  switch (col * 4 + b->v) {
+    case 0: sprintf(out, "v%d", b->k); return true;
+    case 1: if (!s) return false; strcpy(out, s); return true;
+    case 3:
+      if (!s) return false;
+      for (size_t i = 0; i <= strlen(s); i++)
+        out[i] = s[i] >= 'A' && s[i] <= 'Z' ? (char)(s[i] + 32) : s[i];
+      return true;
+    case 4: sprintf(out, "%d", b->k); return true;
+    case 5: sprintf(out, "%lld", (long long)(n * b->k)); return true;
+    case 7: sprintf(out, "%lld", (long long)(n + b->k)); return true;
+    case 8: strcpy(out, "true"); return true;
+    case 9: strcpy(out, n > b->k ? "true" : "false"); return true;
+    case 11: if (!s) return false; strcpy(out, strcmp(s, "b") ? "false" : "true"); return true;
+    default: return false; /* NULL */
+  }
+}
+
+/* CASE writes each row's branch number, then copies from that branch:
+ * random CASEs of 1 to 6 branches, and of 300 on rare conditions (two
+ * blocks, rows taking a branch of the second, the first or neither),
+ * with and without ELSE, over TEXT, BIGINT and BOOLEAN values that
+ * are constants, NULLs, columns or expressions, against a scalar reading
+ * of the same branches, with each batch size. */
+START_TEST(case_random) {
+  enum { N = 1000, MAXB = 300 };
+  static const char *const words[] = {"a", "b", "A", NULL, "ab"};
+  for (int i = 0; i < N; i++) push(words[rnd() % 5], NULL, (int64_t)(rnd() % 100), 0, false);
+  static branch br[3][MAXB + 1];
+  static char sql[3 * MAXB * 64 + 256];
+  for (int q = 0; q < 16; q++) {
+    int nb = q == 15 ? MAXB : 1 + (int)(rnd() % 6);
+    bool has_else[3];
+    strcpy(sql, "SELECT n, s");
+    for (int c = 0; c < 3; c++) {
+      has_else[c] = rnd() % 2;
+      strcat(sql, ", CASE");
+      for (int j = 0; j <= nb; j++) {
+        branch *b = &br[c][j];
+        b->m = nb == MAXB ? 1 : rnd() % 4 ? 2 + (int)(rnd() % 8) : 0;
+        b->rem = (int)(rnd() % (b->m == 1 ? 200 : b->m ? (uint64_t)b->m : 1));
+        b->v = (int)(rnd() % 4);
+        b->k = (int)(rnd() % 100);
+        char cond[64], val[64];
+        then_sql(b, c, val, sizeof val);
+        if (j == nb) {
+          if (has_else[c]) snprintf(sql + strlen(sql), sizeof sql - strlen(sql), " ELSE %s", val);
+          break;
+        }
+        if (b->m > 1) snprintf(cond, sizeof cond, "n %% %d = %d", b->m, b->rem);
+        else if (b->m) snprintf(cond, sizeof cond, "n = %d", b->rem);
+        else strcpy(cond, "s = 'a'");
+        snprintf(sql + strlen(sql), sizeof sql - strlen(sql), " WHEN %s THEN %s", cond, val);
+      }
+      strcat(sql, " END");
+    }
+    strcat(sql, " FROM t;");
+    for (int k = 0; k < 3; k++) {
+      query_with(batch_sizes[k], sql);
+      ck_assert_int_eq(res.nrows, N);
+      for (int r = 0; r < N; r++) {
+        int64_t n = atoll(res.cell[r][0]);
+        const char *s = res.cell[r][1];
+        for (int c = 0; c < 3; c++) {
+          int j = 0;
+          while (j < nb && !when_true(&br[c][j], n, s)) j++;
+          char want[64];
+          bool some = (j < nb || has_else[c]) && then_value(&br[c][j], c, n, s, want);
+          if (some) CELL(r, 2 + c, want); else CELL_NULL(r, 2 + c);
+        }
+      }
+    }
+  }
+}
+END_TEST
+
 static Suite *funcs_suite(void) {
   Suite *s = suite_create("funcs");
   TCase *tc = tcase_create("all");
@@ -742,6 +949,9 @@ static Suite *funcs_suite(void) {
   tcase_add_test(tc, split_index_replace_random);
   tcase_add_test(tc, replace_edges);
   tcase_add_test(tc, common_subexpressions);
+  tcase_add_test(tc, in_text_constants_random);
+  tcase_add_test(tc, lower_upper_random);
+  tcase_add_test(tc, case_random);
   suite_add_tcase(s, tc);
   return s;
 }
