@@ -18,6 +18,7 @@
  *                   is also given as a fraction of the tumble one
  *   memory          100 M events (by default) through the tumbling query;
  *                   peak RSS is printed (state is freed as windows close)
+ * `bench_core windows [M]` runs only the tumble / hop operator cases.
  * Figures are printed; nothing is asserted (see docs/benchmarks.md).
  */
 #include <stdbool.h>
@@ -285,14 +286,20 @@ static void bench_memory(wr_catalog *cat, uint64_t rows) {
 
 /* Usage: bench_core [M]          throughput cases over M million rows (20),
  *                                then the memory case in a fresh process;
- *        bench_core memory [M]   only the memory case over M million (100). */
+ *        bench_core memory [M]   only the memory case over M million (100);
+ *        bench_core windows [M]  only the tumble / hop operator cases (20). */
 int main(int argc, char **argv) {
   bool memory_only = argc > 1 && strcmp(argv[1], "memory") == 0;
-  const char *count = argc > (memory_only ? 2 : 1) ? argv[memory_only ? 2 : 1] : NULL;
+  bool windows_only = argc > 1 && strcmp(argv[1], "windows") == 0;
+  int named = memory_only || windows_only;
+  const char *count = argc > 1 + named ? argv[1 + named] : NULL;
   uint64_t millions = count ? strtoull(count, NULL, 10) : memory_only ? 100 : 20;
   wr_catalog *cat = make_catalog();
-  if (memory_only) {
-    bench_memory(cat, millions * 1000000ULL);
+  if (memory_only || windows_only) {
+    if (memory_only)
+      bench_memory(cat, millions * 1000000ULL);
+    else
+      bench_windows(millions * 1000000ULL);
     wr_catalog_free(cat);
     return 0;
   }

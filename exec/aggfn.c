@@ -23,6 +23,11 @@
  * once per state and batch, after the loop, so a batch of increasing
  * times does not copy every row. Merge treats src's rows as arriving after
  * dst's.
+ *
+ * Merging works over many (dst, src) pairs per call (wr_agg_merge_n, used
+ * when windows combine slices): COUNT, SUM, AVG and numeric MIN/MAX run
+ * one typed loop over the pairs; the others merge pair by pair.
+ * wr_agg_merge is the one-pair case.
  */
 #include "aggfn_int.h"
 
@@ -531,32 +536,14 @@ weir_status wr_agg_final(const wr_agg_call *c, size_t off, const uint8_t *const 
 
 /* ---- merge -------------------------------------------------------------- */
 
-/* MIN/MAX merge: src's extreme replaces dst's when dst has none or src's
- * is beyond it; the counts add. */
-#define MERGE_EXT(FIELD, OP)                                                \
-  do {                                                                      \
-    if (s->n > 0 && (d->n <= 0 || s->v.FIELD OP d->v.FIELD)) d->v.FIELD = s->v.FIELD; \
-  } while (0)
-
-static weir_status merge_minmax(const wr_agg_call *c, uint8_t *dst, const uint8_t *src,
-                                wr_arena *arena) {
+static weir_status merge_text_extreme(const wr_agg_call *c, uint8_t *dst, const uint8_t *src,
+                                      wr_arena *arena) {
+  st_text *d = (st_text *)dst;
+  const st_text *s = (const st_text *)src;
   int want = c->fn == WR_AGG_MIN ? -1 : 1;
-  if (c->arg_type == WEIR_TEXT) {
-    st_text *d = (st_text *)dst;
-    const st_text *s = (const st_text *)src;
-    if (s->n > 0 && (d->n <= 0 || wr_str_cmp(s->v, d->v) == want) &&
-        !copy_text(arena, s->v, &d->v))
-      return WEIR_ENOMEM;
-    d->n += s->n;
-    return WEIR_OK;
-  }
-  st_num *d = (st_num *)dst;
-  const st_num *s = NUM(src);
-  if (c->arg_type == WEIR_DOUBLE) {
-    if (want < 0) MERGE_EXT(d, <); else MERGE_EXT(d, >);
-  } else {
-    if (want < 0) MERGE_EXT(i, <); else MERGE_EXT(i, >);
-  }
+  if (s->n > 0 && (d->n <= 0 || wr_str_cmp(s->v, d->v) == want) &&
+      !copy_text(arena, s->v, &d->v))
+    return WEIR_ENOMEM;
   d->n += s->n;
   return WEIR_OK;
 }
@@ -575,37 +562,78 @@ static weir_status merge_pick(const wr_agg_call *c, uint8_t *dst, const uint8_t 
   return WEIR_OK;
 }
 
-weir_status wr_agg_merge(const wr_agg_call *c, uint8_t *dst, const uint8_t *src,
-                         wr_arena *arena) {
+/* One pair's merge for the functions without a typed loop below. */
+static weir_status merge_one(const wr_agg_call *c, uint8_t *dst, const uint8_t *src,
+                             wr_arena *arena) {
   if (c->distinct) return wr_agg_distinct_merge(c, dst, src, arena);
   switch (c->fn) {
-    case WR_AGG_COUNT_STAR:
-    case WR_AGG_COUNT:
-      ((st_count *)dst)->n += ((const st_count *)src)->n;
-      break;
-    case WR_AGG_SUM:
-    case WR_AGG_AVG: {
-      st_num *d = (st_num *)dst;
-      const st_num *s = NUM(src);
-      if (c->arg_type == WEIR_DOUBLE)
-        d->v.d += s->v.d;
-      else
-        d->v.i = add_wrap(d->v.i, s->v.i, 1);
-      d->n += s->n;
-      break;
-    }
-    case WR_AGG_MIN:
-    case WR_AGG_MAX: return merge_minmax(c, dst, src, arena);
     case WR_AGG_STDDEV_POP:
     case WR_AGG_STDDEV_SAMP:
     case WR_AGG_VAR_POP:
     case WR_AGG_VAR_SAMP:
       wr_agg_stat_merge((st_stat *)dst, (const st_stat *)src);
-      break;
+      return WEIR_OK;
     case WR_AGG_FIRST:
     case WR_AGG_LAST: return merge_pick(c, dst, src, arena);
+    default: return merge_text_extreme(c, dst, src, arena);
   }
+}
+
+/* The typed loop of wr_agg_merge_n: BODY merges s into d (both T *). */
+#define MERGE_N(T, BODY)                                                    \
+  do {                                                                      \
+    for (int i = 0; i < n; i++) {                                           \
+      T *restrict d = (T *)(dst[i] + off);                                  \
+      const T *restrict s = (const T *)(src[i] + off);                      \
+      BODY;                                                                 \
+    }                                                                       \
+  } while (0)
+
+/* MIN/MAX: src's extreme replaces dst's when dst has none or src's is
+ * beyond it; the counts add. Which one wins is data, so the value bits are
+ * selected with a mask rather than a branch. */
+#define MERGE_EXT(FIELD, OP)                                                \
+  MERGE_N(st_num, {                                                         \
+    bool take = (s->n > 0) & ((d->n <= 0) | (s->v.FIELD OP d->v.FIELD));     \
+    uint64_t keep = (uint64_t)d->v.i;                                       \
+    uint64_t mask = 0 - (uint64_t)take;                                     \
+    d->v.i = (int64_t)(keep ^ ((keep ^ (uint64_t)s->v.i) & mask));           \
+    d->n += s->n;                                                           \
+  })
+
+weir_status wr_agg_merge_n(const wr_agg_call *c, size_t off, uint8_t *const *dst,
+                           const uint8_t *const *src, int n, wr_arena *arena) {
+  bool dbl = c->arg_type == WEIR_DOUBLE, text = c->arg_type == WEIR_TEXT;
+  if (!c->distinct) {
+    switch (c->fn) {
+      case WR_AGG_COUNT_STAR:
+      case WR_AGG_COUNT: MERGE_N(st_count, d->n += s->n); return WEIR_OK;
+      case WR_AGG_SUM:
+      case WR_AGG_AVG:
+        if (dbl)
+          MERGE_N(st_num, { d->v.d += s->v.d; d->n += s->n; });
+        else
+          MERGE_N(st_num, { d->v.i = add_wrap(d->v.i, s->v.i, 1); d->n += s->n; });
+        return WEIR_OK;
+      case WR_AGG_MIN:
+        if (text) break;
+        if (dbl) MERGE_EXT(d, <); else MERGE_EXT(i, <);
+        return WEIR_OK;
+      case WR_AGG_MAX:
+        if (text) break;
+        if (dbl) MERGE_EXT(d, >); else MERGE_EXT(i, >);
+        return WEIR_OK;
+      default: break;
+    }
+  }
+  for (int i = 0; i < n; i++)
+    if (merge_one(c, dst[i] + off, src[i] + off, arena) != WEIR_OK) return WEIR_ENOMEM;
   return WEIR_OK;
+}
+
+weir_status wr_agg_merge(const wr_agg_call *c, uint8_t *dst, const uint8_t *src,
+                         wr_arena *arena) {
+  return wr_agg_merge_n(c, 0, &dst, &src, 1, arena);
 }
 
 /* ---- comparison --------------------------------------------------------- */

@@ -64,6 +64,11 @@ weir_status wr_agg_final(const wr_agg_call *c, size_t off, const uint8_t *const 
  * retract rows dst saw. */
 weir_status wr_agg_merge(const wr_agg_call *c, uint8_t *dst, const uint8_t *src,
                          wr_arena *arena);
+/* wr_agg_merge over n pairs: folds src[i] + off into dst[i] + off for
+ * i = 0, 1, ... in order (a dst may repeat). One typed loop per call for
+ * COUNT, SUM, AVG and numeric MIN/MAX. */
+weir_status wr_agg_merge_n(const wr_agg_call *c, size_t off, uint8_t *const *dst,
+                           const uint8_t *const *src, int n, wr_arena *arena);
 /* Whether two states (already offset) give the same result value. */
 bool wr_agg_same(const wr_agg_call *c, const uint8_t *a, const uint8_t *b);
 

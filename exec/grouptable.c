@@ -9,7 +9,8 @@
  * backward-shift deletion, so no tombstones accumulate.
  *
  * Rows: fixed-size, allocated from the arena in pages of 128, addressed by
- * id (page = id >> 7). A row is
+ * id (page = id >> 7); when the row size is a multiple of 64 bytes, pages
+ * (and so rows) start on a cache line. A row is
  *   [u64 hash][u8 live][u8 null flag per key] padding to 8
  *   [key values: 8 bytes each, 16 for TEXT (wr_str)] [aggregate state]
  * Removed ids go to a free list and are reused by later insertions (their
@@ -47,6 +48,13 @@ static uint32_t pow2_at_least(uint64_t n) {
   return c;
 }
 
+/* Bytes of a row before its state: hash, live flag, null flags, keys. */
+size_t wr_gtab_key_bytes(int nkeys, const weir_type *key_types) {
+  size_t off = align8(ROW_NULLS + (size_t)nkeys);
+  for (int k = 0; k < nkeys; k++) off += key_types[k] == WEIR_TEXT ? sizeof(wr_str) : 8;
+  return align8(off);
+}
+
 wr_gtab *wr_gtab_new(int nkeys, const weir_type *key_types, size_t state_size, uint32_t expect) {
   wr_gtab *gt = calloc(1, sizeof *gt);
   if (!gt) return NULL;
@@ -67,7 +75,7 @@ wr_gtab *wr_gtab_new(int nkeys, const weir_type *key_types, size_t state_size, u
     gt->key_off[k] = (uint32_t)off;
     off += key_types[k] == WEIR_TEXT ? sizeof(wr_str) : 8;
   }
-  gt->state_off = align8(off);
+  gt->state_off = wr_gtab_key_bytes(nkeys, key_types);
   gt->state_size = align8(state_size);
   gt->row_size = gt->state_off + gt->state_size;
   gt->mask = cap - 1;
@@ -259,8 +267,11 @@ static bool gid_new(wr_gtab *gt, uint32_t *out) {
       uint8_t **pages = realloc(gt->pages, sizeof(uint8_t *) * (gt->npages + 1));
       if (!pages) return false;
       gt->pages = pages;
-      uint8_t *page = wr_arena_alloc(&gt->arena, gt->row_size * PAGE_ROWS);
+      /* Rows of a whole number of cache lines start on one. */
+      size_t pad = gt->row_size % 64 ? 0 : 48;
+      uint8_t *page = wr_arena_alloc(&gt->arena, gt->row_size * PAGE_ROWS + pad);
       if (!page) return false;
+      if (pad) page += (64 - (uintptr_t)page % 64) % 64;
       gt->pages[gt->npages++] = page;
     }
     gt->next_gid++;
@@ -334,14 +345,23 @@ static bool insert(wr_gtab *gt, wr_gslot *slot, uint64_t hv, const wr_batch *b, 
 
 /* The probe loop over k < n; HASH(k) is the hash of the k-th lookup,
  * EQ(row) compares a stored row with it and INSERT creates its group in
- * the empty slot s. The slot of the lookup PREFETCH_AHEAD positions later
- * is prefetched, hiding most cache misses of large tables. */
+ * the empty slot s. The home slot of the lookup 2 * PREFETCH_AHEAD
+ * positions later is prefetched, and, when the rows outgrow
+ * ROW_PREFETCH_BYTES (about a core's share of cache), then also the row
+ * that slot names, PREFETCH_AHEAD positions later: this hides most cache
+ * misses of large tables without costing small ones anything. */
 #define PREFETCH_AHEAD 8
+#define ROW_PREFETCH_BYTES ((uint64_t)768 << 10)
 #define PROBE(HASH, EQ, INSERT)                                              \
   do {                                                                      \
+    const bool rows_ahead = (uint64_t)gt->next_gid * gt->row_size > ROW_PREFETCH_BYTES; \
     for (int k = 0; k < n; k++) {                                           \
-      if (k + PREFETCH_AHEAD < n)                                           \
-        __builtin_prefetch(&gt->slots[(uint32_t)HASH(k + PREFETCH_AHEAD) & gt->mask]); \
+      if (k + 2 * PREFETCH_AHEAD < n)                                       \
+        __builtin_prefetch(&gt->slots[(uint32_t)HASH(k + 2 * PREFETCH_AHEAD) & gt->mask]); \
+      if (rows_ahead && k + PREFETCH_AHEAD < n) {                           \
+        uint32_t pg = gt->slots[(uint32_t)HASH(k + PREFETCH_AHEAD) & gt->mask].gid1; \
+        if (pg) __builtin_prefetch(wr_gtab_row(gt, pg - 1) + WR_GT_ROW_KEYS); \
+      }                                                                     \
       if (gt->live >= gt->grow_at && !grow(gt)) return WEIR_ENOMEM;         \
       uint64_t hv = HASH(k);                                                \
       uint32_t p = (uint32_t)hv & gt->mask;                                 \

@@ -38,7 +38,7 @@
 
 wr_gtab *wr_hashagg_table_new(wr_hashagg *h, uint32_t expect) {
   if (h->npool) return h->pool[--h->npool];
-  return wr_gtab_new(h->nkeys, h->key_types, h->state_size, expect);
+  return wr_gtab_new(h->nkeys, h->key_types, h->table_state, expect);
 }
 
 #define GROW(p, n) (tmp = realloc((p), sizeof *(p) * (size_t)(n)), tmp ? ((p) = tmp, 1) : 0)
@@ -91,6 +91,19 @@ weir_status wr_hashagg_write_rows(wr_hashagg *h, const wr_gtab *gt, const uint8_
   return write_values(h, st, n, row0, ws, we);
 }
 
+weir_status wr_hashagg_fold(const wr_hashagg *h, const wr_batch *b, uint8_t *const *st,
+                            const int *sel, int m, const int8_t *sign, wr_arena *arena) {
+  if (sign) {
+    for (int k = 0; k < m; k++) ((wr_ghdr *)st[k])->rows += sign[sel ? sel[k] : k];
+  } else {
+    for (int k = 0; k < m; k++) ((wr_ghdr *)st[k])->rows++;
+  }
+  for (int a = 0; a < h->naggs; a++)
+    if (wr_agg_update(&h->aggs[a], h->agg_off[a], st, b, sel, m, sign, arena) != WEIR_OK)
+      return WEIR_ENOMEM;
+  return WEIR_OK;
+}
+
 weir_status wr_hashagg_state_merge(const wr_hashagg *h, uint8_t *dst, const uint8_t *src,
                                    wr_arena *arena) {
   ((wr_ghdr *)dst)->rows += ((const wr_ghdr *)src)->rows;
@@ -135,8 +148,9 @@ weir_status wr_hashagg_flush(wr_hashagg *h, wr_err *err) {
     }
   }
   h->nretired = 0;
+  for (int i = 0; i < h->nrarenas; i++) wr_arena_free(&h->rarenas[i]);
+  h->nrarenas = 0;
   wr_arena_reset(&h->scratch);
-  wr_arena_reset(&h->marena);
   return st;
 }
 
@@ -216,11 +230,8 @@ static weir_status cl_batch(wr_hashagg *h, wr_batch *b, wr_err *err) {
     }
     h->st[i] = s;
   }
-  for (int i = 0; i < n; i++) ((wr_ghdr *)h->st[i])->rows += sign ? sign[i] : 1;
-  for (int a = 0; a < h->naggs; a++)
-    if (wr_agg_update(&h->aggs[a], h->agg_off[a], h->st, b, NULL, n, sign, &h->gt->arena) !=
-        WEIR_OK)
-      return wr_err_nomem(err);
+  if (wr_hashagg_fold(h, b, h->st, NULL, n, sign, &h->gt->arena) != WEIR_OK)
+    return wr_err_nomem(err);
   return cl_emit(h, nt, err);
 }
 
@@ -262,7 +273,8 @@ static uint64_t agg_state_size(const wr_op *op) {
   const wr_hashagg *h = (const wr_hashagg *)op;
   if (h->gt) return h->gt->live;
   uint64_t n = 0;
-  for (int i = 0; i < h->nslice; i++) n += h->slices[i]->gt->live;
+  for (int i = 0; i < h->nslice; i++)
+    n += h->ring ? h->slices[i]->nkids : h->slices[i]->gt->live;
   for (int i = 0; i < h->nimage; i++) n += h->images[i]->gt->live;
   return n;
 }
@@ -272,14 +284,14 @@ static void agg_destroy(wr_op *op) {
   wr_hashagg_win_clear(h);
   for (int i = 0; i < h->nretired; i++) wr_gtab_free(h->retired[i]);
   for (int i = 0; i < h->npool; i++) wr_gtab_free(h->pool[i]);
+  for (int i = 0; i < h->nrarenas; i++) wr_arena_free(&h->rarenas[i]);
+  free(h->rarenas);
+  free(h->sidv);
+  free(h->sidfree);
   free(h->retired);
   free(h->slices);
   free(h->images);
-  free(h->mstage);
   free(h->mrows);
-  free(h->heads);
-  free(h->ties);
-  free(h->sortbuf);
   wr_arena_free(&h->marena);
   wr_gtab_free(h->gt);
   wr_arena_free(&h->scratch);
@@ -424,7 +436,19 @@ wr_op *wr_hashagg_new(wr_qctx *ctx, const wr_agg_spec *spec, wr_err *err) {
     off += wr_agg_state_size(&h->aggs[a]);
     h->out_types[c++] = h->aggs[a].result_type;
   }
-  h->state_size = off;
+  h->state_size = h->table_state = off;
+  h->ring = h->win.kind == WR_WIN_HOP && h->emit == WR_EMIT_FINAL;
+  if (h->ring) {
+    /* Key rows of whole cache lines (grouptable.h). */
+    size_t kb = wr_gtab_key_bytes(h->nkeys, h->key_types);
+    h->table_state = (kb + sizeof(wr_hring) + 63) / 64 * 64 - kb;
+    /* States that never straddle a cache line. */
+    for (h->ring_stride = 8; h->ring_stride < off; h->ring_stride *= 2)
+      if (h->ring_stride == 64) {
+        h->ring_stride = (off + 63) / 64 * 64;
+        break;
+      }
+  }
   h->out = wr_batch_new(h->out_ncol, h->out_types, WR_BATCH_ROWS);
   if (!h->out) goto nomem;
   h->ost = malloc(sizeof *h->ost * (size_t)h->out->cap);
@@ -433,10 +457,7 @@ wr_op *wr_hashagg_new(wr_qctx *ctx, const wr_agg_spec *spec, wr_err *err) {
   if (!h->ost || !h->ogid || !h->oop) goto nomem;
   if (!windowed && !(h->gt = wr_hashagg_table_new(h, 16))) goto nomem;
   if (h->emit != WR_EMIT_FINAL && !(h->mstate = malloc(h->state_size))) goto nomem;
-  if (h->win.kind == WR_WIN_HOP && h->emit == WR_EMIT_FINAL &&
-      (!(h->mstage = malloc(h->state_size * (size_t)h->out->cap)) ||
-       !(h->mrows = malloc(sizeof *h->mrows * (size_t)h->out->cap))))
-    goto nomem;
+  if (h->ring && !(h->mrows = malloc(sizeof *h->mrows * (size_t)h->out->cap))) goto nomem;
   if (windowed) {
     /* Firing works through the scratch vectors a batch of groups at a time. */
     if (!wr_hashagg_scratch(h, WR_BATCH_ROWS)) goto nomem;

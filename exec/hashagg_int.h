@@ -4,6 +4,7 @@
  *   hashagg_window.c  windowed input: rows to slices, lateness, watermark
  *                     levels
  *   hashagg_slice.c   window geometry, the slice store, firing (EMIT FINAL)
+ *   hashagg_ring.c    HOP with EMIT FINAL: per-key rings of slice states
  *   hashagg_emit.c    EMIT CHANGES / EVERY: touched groups, window images
  *   hashagg_state.c   snapshot and restore
  *
@@ -17,9 +18,10 @@
  * start lies in [ws, we); windows themselves hold no state in EMIT FINAL.
  * For CUMULATE the first slice of a block doubles as the block's
  * accumulator: when a window fires, the slice just before its end is
- * merged into it, so each window is one table. HOP (EMIT FINAL) keeps, per
- * slice, a copy of its rows sorted by key hash, and merges a window's
- * slices k-way.
+ * merged into it, so each window is one table. HOP with EMIT FINAL ("ring
+ * mode") keeps no table per slice: a slice holds its states densely, with
+ * the list of their keys, and one table maps each key to a ring of its
+ * (slice, position) entries (hashagg_ring.c).
  * `level` is the watermark as seen by the operator (the maximum of
  * watermark messages and per-row watermarks); `fire_end` says that every
  * window ending at or before it has fired. EMIT CHANGES / EVERY add, per
@@ -38,10 +40,12 @@ typedef struct wr_ghdr {
   uint64_t epoch;     /* changelog mode: last batch that touched the group;
                        * slices (CHANGES/EVERY): the period in which it was
                        * listed as touched; images: the emission that last
-                       * handled it */
+                       * handled it; ring accumulators: the firing that
+                       * last wrote them */
 } wr_ghdr;
 
-/* One slice of windowed state; it owns its groups (and their memory). */
+/* One slice of windowed state; it owns its groups (and their memory). In
+ * ring mode gt is NULL and the slice's states are in its pages. */
 typedef struct wr_hslice {
   int64_t start;      /* rows with event time in [start, rend) land here */
   int64_t rend;       /* start + slice_len; for a CUMULATE accumulator, the
@@ -52,15 +56,41 @@ typedef struct wr_hslice {
   uint32_t *touched;  /* CHANGES/EVERY: groups changed since the last
                        * emission, in order of first change */
   uint32_t ntouched, touched_cap;
-  uint64_t version;   /* segments folded in (changes of the slice) */
-  uint8_t *sorted;    /* HOP, EMIT FINAL: copies of the table's rows sorted
-                       * by key hash, as of version sorted_version */
-  uint32_t nsorted;
-  uint64_t sorted_version;
+  /* Ring mode (gt is NULL): the slice's states, one per key with rows in
+   * it, in order of the key's first row: state p is at
+   * spages[p >> WR_SPAGE_SHIFT], and belongs to key kids[p] of h->keyt. */
+  uint32_t *kids;
+  uint32_t nkids, kids_cap;
+  uint32_t sid;       /* the slice's id among open slices (h->sidv) */
+  uint8_t **spages;   /* pages of states (on cache lines), in arena */
+  uint32_t nspages, spages_cap;
+  wr_arena arena;     /* the pages, and the states' text and sets */
   uint64_t bepoch;    /* batch bucketing: last segment that used the slice */
   int bcount;         /* rows of that segment in the slice */
   int bpos;           /* where its rows start in the selection vector */
 } wr_hslice;
+
+#define WR_SPAGE_SHIFT 8    /* ring mode: a slice's states, 256 per page */
+
+/* Ring mode: where a key's state for one open slice is. */
+typedef struct wr_hent {
+  uint32_t sid;       /* the slice (h->sidv[sid]) */
+  uint32_t pos;       /* the state's position in it */
+} wr_hent;
+
+#define WR_HRING_INLINE 8   /* entries held in the key's row (a power of two) */
+
+/* Ring mode: the group state of a key in h->keyt: one entry per open
+ * slice holding rows of the key, in ascending slice start, in a circular
+ * buffer (entries head .. head + n - 1, modulo cap) that is `in` until it
+ * overflows to the heap. The newest entry is repeated up front, next to
+ * the key, for the fold's common case. */
+typedef struct wr_hring {
+  wr_hent cur;        /* the newest entry (when n > 0) */
+  uint32_t head, n, cap;
+  wr_hent *ovf;       /* malloc'd entries (cap of them), or NULL: in */
+  wr_hent in[WR_HRING_INLINE];
+} wr_hring;
 
 /* CHANGES/EVERY: what an open window last emitted, per group (a group
  * with rows > 0 has been emitted with these aggregate states). */
@@ -86,6 +116,8 @@ typedef struct wr_hashagg {
   wr_agg_call *aggs;
   size_t *agg_off;        /* state offset of each aggregate */
   size_t state_size;      /* header + aggregates */
+  size_t table_state;     /* state bytes of the operator's tables' groups:
+                           * state_size, or a wr_hring in ring mode */
   wr_window_spec win;
   wr_emit emit;
   int64_t every;
@@ -100,7 +132,7 @@ typedef struct wr_hashagg {
   uint64_t *hash;
   uint32_t *gids;
   uint32_t *gids2;        /* a second id vector (merges) */
-  uint8_t **st;           /* state per row; pending merge targets (HOP) */
+  uint8_t **st;           /* state per row; pending merge targets (ring) */
   int *sel;
   int8_t *sign;
   wr_hslice **rowslice;   /* slice of each row, NULL if dropped */
@@ -108,7 +140,7 @@ typedef struct wr_hashagg {
   uint32_t *touched;      /* changelog: groups touched by the batch */
   uint8_t *image;         /* changelog: their states before the batch */
   const uint8_t **ost;    /* output staging: state per output row; pending
-                           * merge sources (HOP) */
+                           * merge sources (ring) */
   uint32_t *ogid;         /* output staging: group per output row */
   uint8_t *oop;           /* output staging: op per output row */
   /* Changelog mode. */
@@ -127,15 +159,27 @@ typedef struct wr_hashagg {
   int64_t next_event;     /* level at which a window fires or EVERY ticks */
   uint64_t bepoch;        /* segments seen (slice bucketing) */
   uint32_t expect;        /* groups of the largest slice seen (sizing hint) */
-  /* HOP, EMIT FINAL: merging a window's sorted slices. */
-  uint8_t *mstage;        /* merged states of rows to output (out->cap) */
-  const uint8_t **mrows;  /* their key rows (out->cap) */
-  const uint8_t **heads;  /* per slice: next sorted row; then per slice: end */
-  const uint8_t **ties;   /* rows sharing the smallest hash */
-  int nheads_cap, ties_cap;
-  uint64_t *sortbuf;      /* radix sort: (hash, id) pairs, twice */
-  size_t sortbuf_cap;
-  wr_arena marena;        /* text and sets of merged states, until flushed */
+  /* Ring mode (HOP, EMIT FINAL; hashagg_ring.c). */
+  bool ring;
+  wr_gtab *keyt;          /* keys and their wr_hring; NULL while empty */
+  uint64_t ring_stamp;    /* window firings so far */
+  size_t keyt_base;       /* keyt's arena use after its last rebuild */
+  size_t ring_stride;     /* bytes between states in slice pages and acc:
+                           * state_size rounded up to a power of two up to
+                           * 64, then to whole cache lines */
+  uint8_t *acc;           /* per key id: the firing window's merged state
+                           * (header epoch: the firing that wrote it) */
+  uint8_t *acc_raw;       /* its allocation (acc is on a cache line) */
+  uint32_t *worder;       /* per firing: key ids in order of first merge */
+  uint32_t acc_cap;       /* key ids acc and worder hold */
+  wr_arena *rarenas;      /* retired slices' arenas, freed at the next flush */
+  int nrarenas, rarenacap;
+  wr_hslice **sidv;       /* open slice of each slice id, NULL when free */
+  uint32_t *sidfree;      /* free ids below nsid */
+  uint32_t nsid, nsidfree, sidcap;
+  const uint8_t **mrows;  /* key rows of rows to output (out->cap) */
+  wr_arena marena;        /* text and sets of the firing window's merged
+                           * states (reset when the next one starts) */
   bool flat;              /* states hold no owned structure (no DISTINCT):
                            * a copy may start a merge */
   wr_gtab **retired;      /* tables freed once out has been flushed */
@@ -164,6 +208,11 @@ weir_status wr_hashagg_write(wr_hashagg *h, const wr_gtab *gt, const uint32_t *g
 weir_status wr_hashagg_write_rows(wr_hashagg *h, const wr_gtab *gt, const uint8_t *const *rows,
                                   const uint8_t *const *st, int n, int row0, int64_t ws,
                                   int64_t we);
+/* Folds rows r_k = sel ? sel[k] : k (k < m) of b into the group states
+ * st[k]: the row count (sign: retractions subtract), then every aggregate
+ * (aggfn.h); text goes to arena. WEIR_ENOMEM if a copy fails. */
+weir_status wr_hashagg_fold(const wr_hashagg *h, const wr_batch *b, uint8_t *const *st,
+                            const int *sel, int m, const int8_t *sign, wr_arena *arena);
 /* Folds group state src (header and aggregates) into dst; text goes to
  * arena. */
 weir_status wr_hashagg_state_merge(const wr_hashagg *h, uint8_t *dst, const uint8_t *src,
@@ -202,6 +251,38 @@ void wr_hashagg_win_clear(wr_hashagg *h);
 weir_status wr_hashagg_advance(wr_hashagg *h, int64_t wm, wr_err *err);
 /* Recomputes next_event from the slices, the level and fire_end. */
 void wr_hashagg_plan(wr_hashagg *h);
+
+/* ---- hashagg_ring.c ---- */
+
+/* State p of ring-mode slice s. */
+static inline uint8_t *wr_hslice_state(const wr_hashagg *h, const wr_hslice *s, uint32_t p) {
+  return s->spages[p >> WR_SPAGE_SHIFT] +
+         (size_t)(p & ((1u << WR_SPAGE_SHIFT) - 1)) * h->ring_stride;
+}
+/* Gives new slice s an id (false: out of memory). */
+bool wr_hashagg_ring_attach(wr_hashagg *h, wr_hslice *s);
+/* The key table, created if missing (NULL: out of memory). */
+wr_gtab *wr_hashagg_ring_table(wr_hashagg *h);
+/* Folds rows sel[0..m) (all rows when sel is NULL; hashes in h->hash)
+ * into their keys' states in slice s. */
+weir_status wr_hashagg_ring_fold(wr_hashagg *h, const wr_batch *b, wr_hslice *s, const int *sel,
+                                 int m, const int8_t *sign, wr_err *err);
+/* The state of key g in slice s, created if missing (NULL: out of
+ * memory). */
+uint8_t *wr_hashagg_ring_state(wr_hashagg *h, wr_hslice *s, uint32_t g);
+/* Stages the window [ws, we) made of the first k open slices; when the
+ * first slice retires with it, also removes that slice's entries from its
+ * keys (and keys left without entries). */
+weir_status wr_hashagg_ring_fire(wr_hashagg *h, int k, int64_t ws, int64_t we, wr_err *err);
+/* After a firing: retires an empty key table, or rebuilds one whose arena
+ * or id space has grown far beyond its live content. */
+bool wr_hashagg_ring_tidy(wr_hashagg *h);
+/* Queues a retired slice's arena (its states may be referenced by staged
+ * output) to be freed at the next flush, leaving s->arena empty, and
+ * frees its id. */
+bool wr_hashagg_ring_retire(wr_hashagg *h, wr_hslice *s);
+/* Frees every key and the key table (restore, destroy). */
+void wr_hashagg_ring_clear(wr_hashagg *h);
 
 /* ---- hashagg_emit.c ---- */
 

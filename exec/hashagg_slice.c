@@ -20,10 +20,8 @@
  * fire_end = end, and the slices whose last window was this one are freed.
  *   EMIT FINAL, one slice: its groups are emitted directly (+I, in
  *     first-seen order, groups whose rows were all retracted skipped);
- *   HOP, several slices: each slice's rows, sorted by key hash once (and
- *     again only if rows were folded in since), are merged k-way: groups
- *     come out in key-hash order, with no hash lookups and sequential
- *     reads (a slice is read by size/slide windows);
+ *   HOP, EMIT FINAL (ring mode): slices hold no tables; each key keeps a
+ *     ring of its slice states, merged per key (hashagg_ring.c);
  *   CUMULATE: the slice [end - L, end) is first merged into the block's
  *     first slice (the accumulator), which then is the window; rows for
  *     slices already merged go straight to the accumulator
@@ -91,8 +89,8 @@ wr_hslice *wr_hashagg_slice_get(wr_hashagg *h, int64_t start, int64_t rend, int6
   s->rend = rend;
   s->last_end = last_end;
   s->late_at = wr_sat_add(last_end, h->win.grace);
-  s->gt = wr_hashagg_table_new(h, h->expect);
-  if (!s->gt) {
+  wr_arena_init(&s->arena, 0);
+  if (h->ring ? !wr_hashagg_ring_attach(h, s) : !(s->gt = wr_hashagg_table_new(h, h->expect))) {
     free(s);
     return NULL;
   }
@@ -107,13 +105,16 @@ wr_hslice *wr_hashagg_slice_get(wr_hashagg *h, int64_t start, int64_t rend, int6
 static void slice_free(wr_hslice *s) {
   wr_gtab_free(s->gt);
   free(s->touched);
-  free(s->sorted);
+  free(s->kids);
+  free(s->spages);
+  wr_arena_free(&s->arena);
   free(s);
 }
 
 void wr_hashagg_win_clear(wr_hashagg *h) {
   for (int i = 0; i < h->nslice; i++) slice_free(h->slices[i]);
   h->nslice = 0;
+  wr_hashagg_ring_clear(h);
   for (int i = 0; i < h->nimage; i++) {
     wr_gtab_free(h->images[i]->gt);
     free(h->images[i]);
@@ -121,13 +122,18 @@ void wr_hashagg_win_clear(wr_hashagg *h) {
   h->nimage = 0;
 }
 
-/* Removes slice i from the store; its table is retired (staged rows may
- * point into it). */
+/* Removes slice i from the store; its table (ring mode: its arena) is
+ * retired, since staged rows may point into it. In ring mode the keys'
+ * entries for it went when it fired. */
 static bool slice_retire(wr_hashagg *h, int i) {
   wr_hslice *s = h->slices[i];
-  if (s->gt->live > h->expect) h->expect = s->gt->live;
-  if (!wr_hashagg_retire(h, s->gt)) return false;
-  s->gt = NULL;
+  if (h->ring) {
+    if (!wr_hashagg_ring_retire(h, s)) return false;
+  } else {
+    if (s->gt->live > h->expect) h->expect = s->gt->live;
+    if (!wr_hashagg_retire(h, s->gt)) return false;
+    s->gt = NULL;
+  }
   slice_free(s);
   memmove(h->slices + i, h->slices + i + 1, sizeof *h->slices * (size_t)(h->nslice - i - 1));
   h->nslice--;
@@ -196,213 +202,6 @@ static weir_status merge_into(wr_hashagg *h, wr_gtab *dst, wr_gtab *src, wr_hsli
   return WEIR_OK;
 }
 
-/* ---- HOP, EMIT FINAL: sorted slices merged ------------------------------ */
-
-/* Radix sort of n (hash, id) pairs (p[2i], p[2i+1]) by hash, using tmp
- * (as large as p): three 11-bit passes over the top 33 bits, then an
- * insertion pass for equal top bits, which uniform hashes make rare. */
-static void sort_pairs(uint64_t *p, uint64_t *tmp, uint32_t n) {
-  uint32_t count[2048];
-  for (int shift = 31; shift < 64; shift += 11) {
-    memset(count, 0, sizeof count);
-    for (uint32_t i = 0; i < n; i++) count[(p[2 * i] >> shift) & 2047]++;
-    uint32_t at = 0;
-    for (int d = 0; d < 2048; d++) {
-      uint32_t c = count[d];
-      count[d] = at;
-      at += c;
-    }
-    for (uint32_t i = 0; i < n; i++) {
-      uint32_t to = count[(p[2 * i] >> shift) & 2047]++;
-      tmp[2 * to] = p[2 * i];
-      tmp[2 * to + 1] = p[2 * i + 1];
-    }
-    uint64_t *t = p;
-    p = tmp;
-    tmp = t;
-  }
-  /* Three passes: the result is in tmp's original buffer; copy back. */
-  memcpy(tmp, p, sizeof *p * 2 * (size_t)n);
-  p = tmp;
-  for (uint32_t i = 1; i < n; i++)
-    for (uint32_t j = i; j > 0 && p[2 * (j - 1)] > p[2 * j]; j--) {
-      uint64_t h0 = p[2 * j], g0 = p[2 * j + 1];
-      p[2 * j] = p[2 * (j - 1)];
-      p[2 * j + 1] = p[2 * (j - 1) + 1];
-      p[2 * (j - 1)] = h0;
-      p[2 * (j - 1) + 1] = g0;
-    }
-}
-
-/* Makes h->sortbuf hold at least n words. */
-static bool sortbuf_grow(wr_hashagg *h, size_t n) {
-  if (n <= h->sortbuf_cap) return true;
-  uint64_t *b = realloc(h->sortbuf, sizeof *b * n);
-  if (!b) return false;
-  h->sortbuf = b;
-  h->sortbuf_cap = n;
-  return true;
-}
-
-/* Makes s->sorted the rows of s's table ordered by key hash (unless it
- * already is, for the slice's current version). */
-static bool slice_sort(wr_hashagg *h, wr_hslice *s) {
-  if (s->sorted && s->sorted_version == s->version) return true;
-  wr_gtab *gt = s->gt;
-  uint32_t ng;
-  const uint32_t *order = wr_gtab_order(gt, &ng);
-  size_t rs = gt->row_size;
-  if (!sortbuf_grow(h, 4 * (size_t)ng)) return false;
-  uint8_t *rows = realloc(s->sorted, rs * (ng ? ng : 1));
-  if (!rows) return false;
-  s->sorted = rows;
-  uint64_t *p = h->sortbuf;
-  for (uint32_t i = 0; i < ng; i++) {
-    p[2 * i] = wr_gtab_row_hash(wr_gtab_row(gt, order[i]));
-    p[2 * i + 1] = order[i];
-  }
-  sort_pairs(p, p + 2 * (size_t)ng, ng);
-  for (uint32_t i = 0; i < ng; i++)
-    memcpy(rows + i * rs, wr_gtab_row(gt, (uint32_t)p[2 * i + 1]), rs);
-  s->nsorted = ng;
-  s->sorted_version = s->version;
-  return true;
-}
-
-static bool grow_ptrs(const uint8_t ***v, int *cap, int n) {
-  if (n <= *cap) return true;
-  const uint8_t **p = realloc(*v, sizeof *p * (size_t)n);
-  if (!p) return false;
-  *v = p;
-  *cap = n;
-  return true;
-}
-
-/* Completes the m staged groups of window [ws, we) and writes those with
- * rows > 0 to out: the np pending (state, slice state) pairs in st and ost
- * are merged one aggregate at a time over all pairs (the same call over
- * and over), before ost is reused to stage the output. */
-static weir_status write_staged(wr_hashagg *h, const wr_gtab *lay, int m, int np, int64_t ws,
-                                int64_t we, wr_err *err) {
-  for (int a = 0; a < h->naggs; a++) {
-    const wr_agg_call *c = &h->aggs[a];
-    size_t off = h->agg_off[a];
-    for (int i = 0; i < np; i++)
-      if (wr_agg_merge(c, h->st[i] + off, h->ost[i] + off, &h->marena) != WEIR_OK)
-        return wr_err_nomem(err);
-  }
-  int n = 0;
-  for (int i = 0; i < m; i++) {
-    const uint8_t *st = h->mstage + (size_t)i * h->state_size;
-    if (((const wr_ghdr *)st)->rows <= 0) continue;
-    h->mrows[n] = h->mrows[i];
-    h->ost[n++] = st;
-  }
-  int64_t *owm = wr_batch_wm_make(h->out);
-  if (!owm || wr_hashagg_write_rows(h, lay, h->mrows, h->ost, n, h->orow, ws, we) != WEIR_OK)
-    return wr_err_nomem(err);
-  for (int k = 0; k < n; k++) owm[h->orow + k] = h->wm_out;
-  h->orow += n;
-  return h->orow == h->out->cap ? wr_hashagg_flush(h, err) : WEIR_OK;
-}
-
-/* HOP, EMIT FINAL, several slices: each slice's rows sorted by key hash
- * (kept across the windows that read the slice, redone only if rows were
- * folded in since), then a k-way merge: at each step the rows with the
- * smallest hash are taken from every slice and grouped by equal keys (a
- * hash collision leaves several groups). A group's first state is copied
- * into the staging area (or merged into zero when states own structures),
- * the others become pending merges, done a chunk at a time. Reads are
- * sequential and nothing is hashed or looked up; groups come out in key
- * hash order. */
-#define STREAM_AHEAD 8  /* rows prefetched ahead in each sorted slice */
-
-static weir_status emit_merged(wr_hashagg *h, int k, int64_t ws, int64_t we, wr_err *err) {
-  if (!grow_ptrs(&h->heads, &h->nheads_cap, 2 * k) || !grow_ptrs(&h->ties, &h->ties_cap, 2 * k))
-    return wr_err_nomem(err);
-  const uint8_t **ends = h->heads + k;
-  const wr_gtab *lay = h->slices[0]->gt;
-  size_t rs = lay->row_size, so = lay->state_off, ss = h->state_size;
-  for (int j = 0; j < k; j++) {
-    wr_hslice *s = h->slices[j];
-    if (!slice_sort(h, s)) return wr_err_nomem(err);
-    h->heads[j] = s->sorted;
-    ends[j] = s->sorted + s->nsorted * rs;
-  }
-  /* m staged groups (at most the room left in out); np pending pairs (at
-   * most what st and ost hold). */
-  int m = 0, np = 0, pcap = h->scap < h->out->cap ? h->scap : h->out->cap, live = 0;
-  /* hv[j]: the hash at stream j's head (streams that ended are dropped). */
-  if (!sortbuf_grow(h, (size_t)k)) return wr_err_nomem(err);
-  uint64_t *hv = h->sortbuf;
-  for (int j = 0; j < k; j++)
-    if (h->heads[j] != ends[j]) {
-      h->heads[live] = h->heads[j];
-      ends[live] = ends[j];
-      hv[live++] = wr_gtab_row_hash(h->heads[j]);
-    }
-  bool raw = lay->raw_keys;
-  while (live) {
-    uint64_t least = hv[0];
-    for (int j = 1; j < live; j++)
-      if (hv[j] < least) least = hv[j];
-    int nt = 0;
-    for (int j = 0; j < live; j++) {
-      if (hv[j] != least) continue;
-      do {
-        if (nt == h->ties_cap && !grow_ptrs(&h->ties, &h->ties_cap, 2 * nt))
-          return wr_err_nomem(err);
-        h->ties[nt++] = h->heads[j];
-        h->heads[j] += rs;
-        if ((size_t)(ends[j] - h->heads[j]) > STREAM_AHEAD * rs)
-          __builtin_prefetch(h->heads[j] + STREAM_AHEAD * rs);
-      } while (h->heads[j] != ends[j] && wr_gtab_row_hash(h->heads[j]) == least);
-      if (h->heads[j] != ends[j]) {
-        hv[j] = wr_gtab_row_hash(h->heads[j]);
-      } else {
-        live--;
-        h->heads[j] = h->heads[live];
-        ends[j] = ends[live];
-        hv[j--] = hv[live];
-      }
-    }
-    if (m == h->out->cap - h->orow || np + nt > pcap) {
-      weir_status st = write_staged(h, lay, m, np, ws, we, err);
-      if (st != WEIR_OK) return st;
-      m = np = 0;
-    }
-    for (int a = 0; a < nt; a++) {
-      const uint8_t *key = h->ties[a];
-      if (!key) continue;
-      if (m == h->out->cap - h->orow) {
-        weir_status st = write_staged(h, lay, m, np, ws, we, err);
-        if (st != WEIR_OK) return st;
-        m = np = 0;
-      }
-      uint8_t *dst = h->mstage + (size_t)m * ss;
-      h->mrows[m++] = key;
-      if (h->flat) {
-        memcpy(dst, key + so, ss);
-      } else {
-        memset(dst, 0, ss);
-        ((wr_ghdr *)dst)->rows = ((const wr_ghdr *)(key + so))->rows;
-        h->st[np] = dst;
-        h->ost[np++] = key + so;
-      }
-      for (int b = a + 1; b < nt; b++) {
-        if (!h->ties[b] || !(raw ? wr_gtab_rows_eq_raw(lay, key, h->ties[b])
-                                 : wr_gtab_rows_eq(lay, key, h->ties[b])))
-          continue;
-        ((wr_ghdr *)dst)->rows += ((const wr_ghdr *)(h->ties[b] + so))->rows;
-        h->st[np] = dst;
-        h->ost[np++] = h->ties[b] + so;
-        h->ties[b] = NULL;
-      }
-    }
-  }
-  return m ? write_staged(h, lay, m, np, ws, we, err) : WEIR_OK;
-}
-
 /* CUMULATE: makes the first slice the accumulator of window [ws, we) by
  * merging the window's other slices into it. */
 static weir_status accumulate(wr_hashagg *h, int k, int64_t ws, int64_t we, wr_err *err) {
@@ -433,7 +232,8 @@ static weir_status fire(wr_hashagg *h, int64_t we, wr_err *err) {
   if (st != WEIR_OK) return st;
   switch (h->emit) {
     case WR_EMIT_FINAL:
-      st = k == 1 ? emit_table(h, h->slices[0]->gt, ws, we, err) : emit_merged(h, k, ws, we, err);
+      st = h->ring ? wr_hashagg_ring_fire(h, k, ws, we, err)
+                   : emit_table(h, h->slices[0]->gt, ws, we, err);
       break;
     case WR_EMIT_EVERY:
       st = wr_hashagg_emit_window(h, we, err);
@@ -445,6 +245,7 @@ static weir_status fire(wr_hashagg *h, int64_t we, wr_err *err) {
   h->fire_end = we;
   while (h->nslice && h->slices[0]->last_end <= we)
     if (!slice_retire(h, 0)) return wr_err_nomem(err);
+  if (h->ring && !wr_hashagg_ring_tidy(h)) return wr_err_nomem(err);
   return WEIR_OK;
 }
 

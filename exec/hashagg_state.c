@@ -15,10 +15,13 @@
  *     and its table
  *   table: u32 groups, then per group in first-seen order: the key tuple
  *          (grouptable.h), u64 rows, each aggregate's state (aggfn.h)
+ * In ring mode (HOP, EMIT FINAL) a slice's table lists its keys in the
+ * slice's order with their entries for it, so both modes write the same
+ * image.
  * Restore checks the fingerprint against the operator's own spec, discards
  * any state the operator has, and rebuilds every table by inserting the
  * saved keys in their saved order, which reproduces the first-seen order
- * and hence identical later output. It works a batch of keys at a time,
+ * (ring mode: each slice's key order) and hence identical later output. It works a batch of keys at a time,
  * through the same vector lookup as live input.
  */
 #include <stdlib.h>
@@ -52,16 +55,27 @@ static void put_fingerprint(const wr_hashagg *h, wr_buf *out) {
   wr_buf_put_u64(out, (uint64_t)h->every);
 }
 
+/* One group of a table image: the key tuple of group g of gt, then its
+ * state s. */
+static void put_group(const wr_hashagg *h, const wr_gtab *gt, uint32_t g, const uint8_t *s,
+                      wr_buf *out) {
+  wr_gtab_key_save(gt, g, out);
+  wr_buf_put_u64(out, (uint64_t)((const wr_ghdr *)s)->rows);
+  for (int a = 0; a < h->naggs; a++) wr_agg_save(&h->aggs[a], s + h->agg_off[a], out);
+}
+
 static void put_table(const wr_hashagg *h, wr_gtab *gt, wr_buf *out) {
   uint32_t n;
   const uint32_t *order = wr_gtab_order(gt, &n);
   wr_buf_put_u32(out, n);
-  for (uint32_t j = 0; j < n; j++) {
-    const uint8_t *s = wr_gtab_state(gt, order[j]);
-    wr_gtab_key_save(gt, order[j], out);
-    wr_buf_put_u64(out, (uint64_t)((const wr_ghdr *)s)->rows);
-    for (int a = 0; a < h->naggs; a++) wr_agg_save(&h->aggs[a], s + h->agg_off[a], out);
-  }
+  for (uint32_t j = 0; j < n; j++) put_group(h, gt, order[j], wr_gtab_state(gt, order[j]), out);
+}
+
+/* Ring mode: slice s as a table image (its keys in list order). */
+static void put_ring_slice(wr_hashagg *h, wr_hslice *s, wr_buf *out) {
+  wr_buf_put_u32(out, s->nkids);
+  for (uint32_t x = 0; x < s->nkids; x++)
+    put_group(h, h->keyt, s->kids[x], wr_hashagg_ring_state(h, s, s->kids[x]), out);
 }
 
 /* Saves the touched list of s as positions in its table's first-seen
@@ -94,11 +108,14 @@ weir_status wr_hashagg_snapshot(wr_op *op, wr_buf *out, wr_err *err) {
     wr_buf_put_u64(out, (uint64_t)h->fire_end);
     wr_buf_put_u32(out, (uint32_t)h->nslice);
     for (int i = 0; i < h->nslice; i++) {
-      const wr_hslice *s = h->slices[i];
+      wr_hslice *s = h->slices[i];
       wr_buf_put_u64(out, (uint64_t)s->start);
       wr_buf_put_u64(out, (uint64_t)s->rend);
       wr_buf_put_u64(out, (uint64_t)s->last_end);
-      put_table(h, s->gt, out);
+      if (h->ring)
+        put_ring_slice(h, s, out);
+      else
+        put_table(h, s->gt, out);
       if (!put_touched(s, out)) return wr_err_nomem(err);
     }
     wr_buf_put_u32(out, (uint32_t)h->nimage);
@@ -111,12 +128,15 @@ weir_status wr_hashagg_snapshot(wr_op *op, wr_buf *out, wr_err *err) {
   return WEIR_OK;
 }
 
-/* Rebuilds one table from the image; kb is a keys-only batch and tmp room
- * for kb->cap states. */
-static weir_status load_table(wr_hashagg *h, wr_gtab *gt, wr_rd *in, wr_batch *kb, uint8_t *tmp,
-                              wr_err *err) {
+/* Rebuilds one table from the image — gt, or in ring mode (gt NULL) the
+ * entries of slice `slice` in the key table; kb is a keys-only batch and tmp
+ * room for kb->cap states. */
+static weir_status load_table(wr_hashagg *h, wr_gtab *gt, wr_hslice *slice, wr_rd *in,
+                              wr_batch *kb, uint8_t *tmp, wr_err *err) {
   uint32_t n = wr_rd_u32(in);
   size_t ss = h->state_size;
+  if (!gt && !(gt = wr_hashagg_ring_table(h))) return wr_err_nomem(err);
+  wr_arena *arena = slice ? &slice->arena : &gt->arena;
   while (n > 0 && !in->bad) {
     int m = n < (uint32_t)kb->cap ? (int)n : kb->cap;
     wr_batch_reset(kb);
@@ -126,7 +146,7 @@ static weir_status load_table(wr_hashagg *h, wr_gtab *gt, wr_rd *in, wr_batch *k
       bool ok = wr_gtab_key_load(in, kb, j);
       ((wr_ghdr *)s)->rows = (int64_t)wr_rd_u64(in);
       for (int a = 0; ok && a < h->naggs; a++)
-        ok = wr_agg_load(&h->aggs[a], s + h->agg_off[a], in, &gt->arena);
+        ok = wr_agg_load(&h->aggs[a], s + h->agg_off[a], in, arena);
       if (in->bad) break;
       if (!ok) return wr_err_nomem(err);
     }
@@ -135,17 +155,24 @@ static weir_status load_table(wr_hashagg *h, wr_gtab *gt, wr_rd *in, wr_batch *k
     wr_gtab_hash(kb, h->nkeys, h->key_ident, h->hash);
     if (wr_gtab_find_or_add(gt, kb, h->key_ident, h->hash, NULL, m, h->gids) != WEIR_OK)
       return wr_err_nomem(err);
-    for (int j = 0; j < m; j++) memcpy(wr_gtab_state(gt, h->gids[j]), tmp + (size_t)j * ss, ss);
+    for (int j = 0; j < m; j++) {
+      uint8_t *to = slice ? wr_hashagg_ring_state(h, slice, h->gids[j])
+                          : wr_gtab_state(gt, h->gids[j]);
+      if (!to) return wr_err_nomem(err);
+      memcpy(to, tmp + (size_t)j * ss, ss);
+    }
     n -= (uint32_t)m;
   }
   if (in->bad) return wr_err_set(err, WEIR_ERROR, "aggregation snapshot is truncated");
   return WEIR_OK;
 }
 
-/* Reads a touched list back into slice s (whose table was just loaded). */
+/* Reads a touched list back into slice s (whose table was just loaded;
+ * ring mode lists none). */
 static bool load_touched(wr_hashagg *h, wr_hslice *s, wr_rd *in) {
-  uint32_t n = wr_rd_u32(in), ng;
-  const uint32_t *order = wr_gtab_order(s->gt, &ng);
+  uint32_t n = wr_rd_u32(in), ng = 0;
+  if (!n) return true;
+  const uint32_t *order = s->gt ? wr_gtab_order(s->gt, &ng) : NULL;
   for (uint32_t x = 0; x < n && !in->bad; x++) {
     uint32_t p = wr_rd_u32(in);
     if (p >= ng) {
@@ -167,7 +194,7 @@ static weir_status load_windows(wr_hashagg *h, wr_rd *in, wr_batch *kb, uint8_t 
     if (in->bad) break;
     wr_hslice *s = wr_hashagg_slice_get(h, start, rend, last_end);
     if (!s) return wr_err_nomem(err);
-    weir_status st = load_table(h, s->gt, in, kb, tmp, err);
+    weir_status st = load_table(h, s->gt, h->ring ? s : NULL, in, kb, tmp, err);
     if (st != WEIR_OK) return st;
     if (!load_touched(h, s, in)) return wr_err_nomem(err);
   }
@@ -175,7 +202,7 @@ static weir_status load_windows(wr_hashagg *h, wr_rd *in, wr_batch *kb, uint8_t 
   for (uint32_t i = 0; i < n && !in->bad; i++) {
     wr_himage *im = wr_hashagg_image_get(h, (int64_t)wr_rd_u64(in));
     if (!im) return wr_err_nomem(err);
-    weir_status st = load_table(h, im->gt, in, kb, tmp, err);
+    weir_status st = load_table(h, im->gt, NULL, in, kb, tmp, err);
     if (st != WEIR_OK) return st;
   }
   wr_hashagg_plan(h);
@@ -192,7 +219,7 @@ static weir_status load_state(wr_hashagg *h, wr_rd *in, wr_batch *kb, uint8_t *t
   if (h->win.kind == WR_WIN_NONE) {
     wr_gtab_free(h->gt);
     if (!(h->gt = wr_hashagg_table_new(h, h->expect))) return wr_err_nomem(err);
-    st = load_table(h, h->gt, in, kb, tmp, err);
+    st = load_table(h, h->gt, NULL, in, kb, tmp, err);
   } else {
     st = load_windows(h, in, kb, tmp, err);
   }

@@ -25,7 +25,8 @@
  *      usual case for in-order input);
  *   3. per slice: find or create the groups of its rows and fold the
  *      aggregates (vector loops, aggfn.c); EMIT CHANGES / EVERY also list
- *      the groups touched.
+ *      the groups touched. In ring mode (HOP, EMIT FINAL) the groups are
+ *      the keys' entries for the slice (hashagg_ring.c).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -82,20 +83,13 @@ static wr_hslice *row_slice(wr_hashagg *h, int64_t s, int64_t last_end) {
 /* Folds rows sel[0..m) (all rows when sel is NULL) into slice s. */
 static weir_status apply(wr_hashagg *h, const wr_batch *b, wr_hslice *s, const int *sel, int m,
                          const int8_t *sign, wr_err *err) {
+  if (h->ring) return wr_hashagg_ring_fold(h, b, s, sel, m, sign, err);
   wr_gtab *gt = s->gt;
-  s->version++;
   if (wr_gtab_find_or_add(gt, b, h->keys, h->hash, sel, m, h->gids) != WEIR_OK)
     return wr_err_nomem(err);
   uint8_t **st = h->st;
   for (int k = 0; k < m; k++) st[k] = wr_gtab_state(gt, h->gids[k]);
-  if (sign) {
-    for (int k = 0; k < m; k++) ((wr_ghdr *)st[k])->rows += sign[sel ? sel[k] : k];
-  } else {
-    for (int k = 0; k < m; k++) ((wr_ghdr *)st[k])->rows++;
-  }
-  for (int a = 0; a < h->naggs; a++)
-    if (wr_agg_update(&h->aggs[a], h->agg_off[a], st, b, sel, m, sign, &gt->arena) != WEIR_OK)
-      return wr_err_nomem(err);
+  if (wr_hashagg_fold(h, b, st, sel, m, sign, &gt->arena) != WEIR_OK) return wr_err_nomem(err);
   if (h->emit != WR_EMIT_FINAL && !wr_hashagg_touch(h, s, h->gids, m)) return wr_err_nomem(err);
   return WEIR_OK;
 }

@@ -15,6 +15,7 @@
 #include <check.h>
 #include <math.h>
 #include <stdio.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -550,6 +551,56 @@ static void check_merge(const wr_agg_call *c, const gen *g, int n) {
   free(ib);
 }
 
+/* wr_agg_merge_n over pairs that share destinations: rows in K parts,
+ * each folded into its own state; part j merges into destination j % 2
+ * (zeroed, as a window's accumulator starts), all pairs in one call, with
+ * the states at an offset inside larger slots. Each destination matches
+ * the reference over its parts' rows. Parts are contiguous runs, each a
+ * changelog of its own, so that ties (FIRST/LAST) and Welford states
+ * (plain STDDEV/VAR) stay exact; the parts' arena is freed before the
+ * results are read, so merged text must have been copied. */
+typedef struct slot {
+  uint64_t pad[3];
+  state s;
+} slot;
+
+static void check_merge_n(const wr_agg_call *c, const gen *g, int n) {
+  enum { K = 5 };
+  static row rows[MAXROWS];
+  static slot parts[K], dst[2];
+  weir_type t = arg_type_of(c);
+  int cut[K + 1];
+  for (int j = 0; j <= K; j++) cut[j] = n * j / K;
+  for (int j = 0; j < K; j++) random_rows(t, g, rows + cut[j], cut[j + 1] - cut[j]);
+  wr_arena pa, da;
+  wr_arena_init(&pa, 0);
+  wr_arena_init(&da, 0);
+  int idx[MAXROWS];
+  for (int i = 0; i < n; i++) idx[i] = i;
+  uint8_t *dv[K];
+  const uint8_t *sv[K];
+  memset(dst, 0, sizeof dst);
+  for (int j = 0; j < K; j++) {
+    memset(&parts[j], 0, sizeof parts[j]);
+    fold(c, t, rows, idx + cut[j], cut[j + 1] - cut[j], (uint8_t *)&parts[j].s, &pa);
+    dv[j] = (uint8_t *)&dst[j % 2];
+    sv[j] = (const uint8_t *)&parts[j];
+  }
+  ck_assert_int_eq(wr_agg_merge_n(c, offsetof(slot, s), dv, sv, K, &da), WEIR_OK);
+  memset(parts, 0x5a, sizeof parts);
+  wr_arena_free(&pa);
+  for (int d = 0; d < 2; d++) {
+    int m = 0, mine[MAXROWS];
+    for (int j = d; j < K; j += 2)
+      for (int i = cut[j]; i < cut[j + 1]; i++) mine[m++] = i;
+    char buf[8];
+    wr_value got = result_of(c, (uint8_t *)&dst[d].s, buf);
+    wr_value want = reference(c, t, rows, mine, m);
+    expect_mag(&got, &want, TOL, magnitude(c, t, rows, n), "merge_n", c);
+  }
+  wr_arena_free(&da);
+}
+
 /* Rows spread over several groups (states) in one batch: each group's
  * result matches the reference over its rows; results are written for
  * all groups at once. */
@@ -712,6 +763,9 @@ START_TEST(test_fold) { run_all(check_fold, FLAGS[_i], 40); }
 END_TEST
 
 START_TEST(test_merge) { run_all(check_merge, FLAGS[_i], 60); }
+END_TEST
+
+START_TEST(test_merge_n) { run_all(check_merge_n, FLAGS[_i], 30); }
 END_TEST
 
 START_TEST(test_groups) { run_all(check_groups, FLAGS[_i], 20); }
@@ -1010,6 +1064,7 @@ static Suite *aggfn_suite(void) {
   tcase_add_loop_test(t, test_merge_empty, 0, 2);
   tcase_add_loop_test(t, test_fold, 0, 4);
   tcase_add_loop_test(t, test_merge, 0, 4);
+  tcase_add_loop_test(t, test_merge_n, 0, 4);
   tcase_add_loop_test(t, test_groups, 0, 4);
   tcase_add_loop_test(t, test_saveload, 0, 4);
   tcase_add_loop_test(t, test_same, 0, 4);

@@ -249,9 +249,9 @@ static int line_cmp(const void *a, const void *b) {
   return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
-/* Like expect_rows for windows whose groups come in key-hash order (HOP
- * windows over several slices): windows must come in end order, and each
- * window's rows must be `want`'s rows for it, which are listed sorted. */
+/* Like expect_rows for windows whose groups come in an order of the
+ * operator's making (HOP: slice by slice): windows must come in end order,
+ * and each window's rows must be `want`'s rows for it, listed sorted. */
 static void expect_window_rows(const capture *c, int from, const char *const *want, int n) {
   ck_assert_msg(c->n - from == n, "expected %d rows, got %d", n, c->n - from);
   const char **got = malloc(sizeof *got * (size_t)(n ? n : 1));
@@ -778,6 +778,8 @@ static const wcase CASES[] = {
   {WR_WIN_TUMBLE, 5000, 0, 0, 0, false},        {WR_WIN_HOP, 5000, 1000, 0, 0, false},
   {WR_WIN_HOP, 6000, 2000, 1500, 500, true},    {WR_WIN_HOP, 3000, 3000, 0, 0, false},
   {WR_WIN_CUMULATE, 6000, 1000, 0, 0, true},    {WR_WIN_CUMULATE, 4000, 2000, 2500, 1300, false},
+  /* 16 slices per window: keys hold more open slices than fit in a row. */
+  {WR_WIN_HOP, 8000, 500, 700, 0, true},
 };
 #define NCASES (int)(sizeof CASES / sizeof CASES[0])
 #define NKEYS 12
@@ -946,6 +948,109 @@ START_TEST(test_random_every) {
 }
 END_TEST
 
+/* ---- many keys ------------------------------------------------------------ */
+
+/* HOP(4 s, 1 s) over 60,000 in-order rows, 1 ms apart, with TEXT keys:
+ * each block of 15 s cycles through its own 1,500 keys, so a window holds
+ * 1,500 keys (more than an output batch), a slice 1,000, keys sit in
+ * several slices of a window, and old keys leave as new ones come (the
+ * key table is rebuilt along the way). Checked against sums computed here
+ * per (window, key); with DISTINCT states own sets (no copying of
+ * states). */
+#define MK_ROWS 60000
+#define MK_KEYS 6000
+#define MK_WIN 64
+
+typedef struct mkent {
+  int64_t cnt, sum;
+  int tmin, tmax;    /* text value indexes */
+  uint64_t seen;     /* values v seen (v < 50) */
+} mkent;
+
+static int mk_key(int i) { return i % 1500 + 1500 * (i / 15000); }
+static int64_t mk_v(int i) { return (int64_t)(i * 37 % 50); }
+static int mk_t(int i) { return i * 13 % 61; }
+
+static void mk_run(bool distinct) {
+  static const wr_agg_call aggs[] = {AGGS[0], AGGS[2], AGGS[6], AGGS[7], AGGS[8]};
+  int naggs = distinct ? 5 : 4;
+  wr_agg_spec spec = spec_of(WR_WIN_HOP, 4000, 1000, 0, WR_EMIT_FINAL, 0, true, naggs, aggs);
+  char (*kname)[16] = malloc(sizeof *kname * MK_KEYS), tname[61][8];
+  for (int k = 0; k < MK_KEYS; k++) snprintf(kname[k], sizeof kname[k], "key%d", k);
+  for (int t = 0; t < 61; t++) snprintf(tname[t], sizeof tname[t], "t%02d", t);
+  /* The reference: window w ends at S(0) + (w + 1) s. */
+  mkent *ref = calloc((size_t)MK_WIN * MK_KEYS, sizeof *ref);
+  for (int i = 0; i < MK_ROWS; i++)
+    for (int w = i / 1000; w < i / 1000 + 4; w++) {
+      mkent *e = &ref[(size_t)w * MK_KEYS + (size_t)mk_key(i)];
+      if (!e->cnt || mk_t(i) < e->tmin) e->tmin = mk_t(i);
+      if (!e->cnt || mk_t(i) > e->tmax) e->tmax = mk_t(i);
+      e->cnt++;
+      e->sum += mk_v(i);
+      e->seen |= 1ULL << mk_v(i);
+    }
+  run r;
+  run_open(&r, &spec);
+  wr_err err;
+  wr_err_clear(&err);
+  for (int i0 = 0; i0 < MK_ROWS; i0 += 500) {
+    wr_batch *b = wr_batch_new(5, IN, 500);
+    int64_t *wm = wr_batch_wm_make(b);
+    for (int j = 0; j < 500; j++) {
+      int i = i0 + j;
+      WR_VEC_I64(&b->cols[0])[j] = mk_key(i);
+      WR_VEC_I64(&b->cols[1])[j] = mk_v(i);
+      WR_VEC_I64(&b->cols[2])[j] = S(0) + i;
+      const char *kn = kname[mk_key(i)], *tn = tname[mk_t(i)];
+      WR_VEC_STR(&b->cols[3])[j] = (wr_str){kn, (uint32_t)strlen(kn)};
+      WR_VEC_STR(&b->cols[4])[j] = (wr_str){tn, (uint32_t)strlen(tn)};
+      wm[j] = i ? S(0) + i - 1 : WR_WM_NONE;
+    }
+    b->n = 500;
+    ck_assert_int_eq(r.agg->vt->batch(r.agg, 0, b, &err), WEIR_OK);
+    wr_batch_free(b);
+  }
+  ck_assert_uint_gt(r.agg->vt->state_size(r.agg), 0);
+  push_wm(&r, WR_WM_END);
+  ck_assert_uint_eq(r.agg->vt->state_size(r.agg), 0);
+  ck_assert_int_eq((int)r.q->stats.late_rows, 0);
+  /* Expected lines, and the captured ones (without the op), sorted. */
+  wline *want = malloc(sizeof *want * (size_t)MK_WIN * MK_KEYS), *got;
+  int ne = 0;
+  for (int w = 0; w < MK_WIN; w++)
+    for (int k = 0; k < MK_KEYS; k++) {
+      const mkent *e = &ref[(size_t)w * MK_KEYS + (size_t)k];
+      if (!e->cnt) continue;
+      char ws[WR_TS_TEXT_MAX], we[WR_TS_TEXT_MAX], wt[WR_TS_TEXT_MAX], d[24] = "";
+      wr_ts_format(S(w - 3), ws);
+      wr_ts_format(S(w + 1), we);
+      wr_ts_format(S(w + 1) - 1, wt);
+      if (distinct) snprintf(d, sizeof d, "|%d", __builtin_popcountll(e->seen));
+      char *line = malloc(160);
+      snprintf(line, 160, "'%s'|%s|%s|%s|%lld|%lld|'%s'|'%s'%s", kname[k], ws, we, wt,
+               (long long)e->cnt, (long long)e->sum, tname[e->tmin], tname[e->tmax], d);
+      want[ne++] = (wline){S(w + 1), line};
+    }
+  got = malloc(sizeof *got * (size_t)(r.cap->n + 1));
+  for (int i = 0; i < r.cap->n; i++) {
+    ck_assert_msg(i == 0 || r.cap->we[i] >= r.cap->we[i - 1], "windows out of end order");
+    got[i] = (wline){r.cap->we[i], r.cap->line[i] + 3};
+  }
+  ck_assert_int_eq(r.cap->n, ne);
+  qsort(got, (size_t)ne, sizeof *got, wline_cmp);
+  qsort(want, (size_t)ne, sizeof *want, wline_cmp);
+  for (int i = 0; i < ne; i++) ck_assert_str_eq(got[i].s, want[i].s);
+  for (int i = 0; i < ne; i++) free((char *)want[i].s);
+  free(want);
+  free(got);
+  free(ref);
+  free(kname);
+  run_close(&r);
+}
+
+START_TEST(test_hop_many_keys) { mk_run(_i == 1); }
+END_TEST
+
 /* ---- snapshot / restore ------------------------------------------------- */
 
 static void snapshot(wr_op *op, wr_buf *img) {
@@ -1053,6 +1158,7 @@ static Suite *windows_suite(void) {
   tcase_add_loop_test(t, test_random_changes, 0, NCASES);
   tcase_add_loop_test(t, test_random_every, 0, NCASES);
   tcase_add_loop_test(t, test_snapshot_restore, 0, NCASES * 3);
+  tcase_add_loop_test(t, test_hop_many_keys, 0, 2);
   suite_add_tcase(s, t);
   return s;
 }
