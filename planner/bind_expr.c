@@ -411,6 +411,19 @@ static wr_expr *bind_is_bool(wr_binder *b, const ast_expr *e) {
   return e->negated ? fn1(b, WR_FN_NOT, WEIR_BOOLEAN, c) : c;
 }
 
+bool wr_ast_any(const ast_expr *e, bool (*is)(const ast_expr *e)) {
+  if (!e || e->kind == AST_SUBQUERY || e->kind == AST_EXISTS) return false;
+  if (is(e)) return true;
+  if (wr_ast_any(e->left, is) || wr_ast_any(e->right, is) || wr_ast_any(e->extra, is)) return true;
+  return wr_list_any(e->args, is);
+}
+
+bool wr_list_any(const ast_list *l, bool (*is)(const ast_expr *e)) {
+  for (int i = 0; l && i < l->n; i++)
+    if (wr_ast_any(l->items[i].expr, is)) return true;
+  return false;
+}
+
 static wr_expr *bind_call(wr_binder *b, const ast_expr *e) {
   if (e->over) return wr_over_ref(b, e);
   if (wr_is_aggregate_name(e->name)) return wr_bind_agg(b, e);

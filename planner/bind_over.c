@@ -23,20 +23,9 @@
 
 #include "planner_int.h"
 
-static bool expr_has_over(const ast_expr *e) {
-  if (!e || e->kind == AST_SUBQUERY || e->kind == AST_EXISTS) return false;
-  if (e->kind == AST_FUNC && e->over) return true;
-  if (expr_has_over(e->left) || expr_has_over(e->right) || expr_has_over(e->extra)) return true;
-  for (int i = 0; e->args && i < e->args->n; i++)
-    if (expr_has_over(e->args->items[i].expr)) return true;
-  return false;
-}
+static bool is_over(const ast_expr *e) { return e->kind == AST_FUNC && e->over; }
 
-bool wr_list_has_over(const ast_list *l) {
-  for (int i = 0; l && i < l->n; i++)
-    if (expr_has_over(l->items[i].expr)) return true;
-  return false;
-}
+bool wr_list_has_over(const ast_list *l) { return wr_list_any(l, is_over); }
 
 /* Building state: the input, the expressions appended below the windows. */
 typedef struct obuild {
@@ -264,7 +253,7 @@ wr_lnode *wr_bind_overs(wr_pctx *pc, const wr_from *fr, wr_lnode *in, const ast_
   int nwins = 0;
   for (int i = 0; i < ctx->n; i++) {
     const ast_expr *e = ctx->calls[i];
-    if (expr_has_over(e->left) || wr_list_has_over(e->args)) {
+    if (wr_ast_any(e->left, is_over) || wr_list_has_over(e->args)) {
       wr_perr(pc, WEIR_ESEMANTIC, e->off, "window function calls cannot be nested");
       return NULL;
     }

@@ -14,22 +14,6 @@ bool wr_ast_is_proctime(const ast_expr *e) {
   return e->kind == AST_FUNC && !e->over && wr_str_ieq(e->name, "PROCTIME");
 }
 
-static bool has_proctime(const ast_expr *e) {
-  if (!e) return false;
-  if (wr_ast_is_proctime(e)) return true;
-  if (e->kind == AST_SUBQUERY || e->kind == AST_EXISTS) return false;
-  if (has_proctime(e->left) || has_proctime(e->right) || has_proctime(e->extra)) return true;
-  for (int i = 0; e->args && i < e->args->n; i++)
-    if (has_proctime(e->args->items[i].expr)) return true;
-  return false;
-}
-
-bool wr_list_has_proctime(const ast_list *l) {
-  for (int i = 0; l && i < l->n; i++)
-    if (has_proctime(l->items[i].expr)) return true;
-  return false;
-}
-
 wr_expr *wr_bind_proctime(wr_binder *b, const ast_expr *e) {
   if (e->args && e->args->n) {
     wr_perr(b->pc, WEIR_ESEMANTIC, e->off, "PROCTIME() takes no arguments");

@@ -348,7 +348,8 @@ wr_lnode *wr_bind_select_one(wr_pctx *pc, const ast_select *sel) {
     wr_overctx octx = {0};
     if (wr_list_has_over(sel->cols) && !(node = wr_bind_overs(pc, &fr, node, sel->cols, &octx)))
       return NULL;
-    if (wr_list_has_proctime(sel->cols) && !(node = wr_lproctime_new(pc, node))) return NULL;
+    if (wr_list_any(sel->cols, wr_ast_is_proctime) && !(node = wr_lproctime_new(pc, node)))
+      return NULL;
     wr_binder b = {.pc = pc, .scope = &fr.scope, .in = node, .clause = "SELECT", .over = &octx};
     if (bind_list(&b, sel->cols, &o)) return NULL;
   }

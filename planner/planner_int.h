@@ -351,11 +351,13 @@ wr_expr *wr_grouped_col(wr_binder *b, int col, int32_t off);
 wr_expr *wr_bind_concat(wr_binder *b, int n, wr_expr **args, int32_t off);
 /* Scalar function call (AST_FUNC that is not an aggregate, AST_EXTRACT). */
 wr_expr *wr_bind_func(wr_binder *b, const ast_expr *e, wr_expr **args, int nargs);
-/* PROCTIME() (bind_proctime.c): whether e is a call of it, whether a
- * select list calls it anywhere, and a call bound to the ProcTime node
- * b->in (an error elsewhere). */
+/* Whether e (or an item of l) has a node, outside subqueries, for which
+ * is() holds (bind_expr.c). */
+bool wr_ast_any(const ast_expr *e, bool (*is)(const ast_expr *e));
+bool wr_list_any(const ast_list *l, bool (*is)(const ast_expr *e));
+/* PROCTIME() (bind_proctime.c): whether e is a call of it, and a call
+ * bound to the ProcTime node b->in (an error elsewhere). */
 bool wr_ast_is_proctime(const ast_expr *e);
-bool wr_list_has_proctime(const ast_list *l);
 wr_expr *wr_bind_proctime(wr_binder *b, const ast_expr *e);
 /* Aggregate call in an aggregation context. */
 wr_expr *wr_bind_agg(wr_binder *b, const ast_expr *e);
