@@ -27,14 +27,13 @@ typedef struct wr_proctime {
   wr_op op;
   int nin;              /* input columns */
   int64_t seen;         /* rows stamped (the manual clock's ordinal) */
-  int64_t emitted;      /* watermark forwarded */
-  bool ended;           /* WR_WM_END forwarded */
+  int64_t emitted;      /* watermark forwarded (WR_WM_END once ended) */
   weir_type *types;     /* output column types */
   wr_batch *out;        /* its last column is ours; the others alias the input */
 } wr_proctime;
 
 static weir_status advance(wr_proctime *p, int64_t wm, wr_err *err) {
-  if (p->ended || wm <= p->emitted) return WEIR_OK;
+  if (wm <= p->emitted) return WEIR_OK;
   p->emitted = wm;
   return wr_op_emit_wm(&p->op, wm, err);
 }
@@ -71,10 +70,7 @@ static weir_status pt_batch(wr_op *op, int port, wr_batch *b, wr_err *err) {
 static weir_status pt_wm(wr_op *op, int port, int64_t wm, wr_err *err) {
   (void)port;
   wr_proctime *p = (wr_proctime *)op;
-  if (wm != WR_WM_END || p->ended) return WEIR_OK;
-  p->ended = true;
-  p->emitted = WR_WM_END;
-  return wr_op_emit_wm(op, WR_WM_END, err);
+  return wm == WR_WM_END ? advance(p, WR_WM_END, err) : WEIR_OK;
 }
 
 static weir_status pt_tick(void *ud, wr_err *err) {

@@ -14,24 +14,9 @@
 
 #include "support_ops.h"
 #include "support_run.h"
+#include "support_snapshot.h"
 
 /* ---- snapshot / restore ------------------------------------------------- */
-
-static void snapshot_op(wr_op *op, wr_buf *img) {
-  wr_err err;
-  wr_err_clear(&err);
-  wr_buf_init(img);
-  ck_assert_int_eq(op->vt->snapshot(op, img, &err), WEIR_OK);
-}
-
-static void restore_op(wr_op *op, const wr_buf *img) {
-  wr_err err;
-  wr_err_clear(&err);
-  wr_rd rd = {(const uint8_t *)img->p, img->n, 0, false};
-  weir_status st = op->vt->restore(op, &rd, &err);
-  ck_assert_msg(st == WEIR_OK, "restore: %s", err.msg);
-  ck_assert_uint_eq(rd.off, img->n);
-}
 
 START_TEST(test_tumble_snapshot_restore) {
   int n = 3000;
@@ -46,10 +31,10 @@ START_TEST(test_tumble_snapshot_restore) {
   int mark = a.cap->n;
   uint64_t late_mark = a.q->stats.late_rows;
   wr_buf wimg, aimg;
-  snapshot_op(a.wma, &wimg);
-  snapshot_op(a.agg, &aimg);
-  restore_op(b.wma, &wimg);
-  restore_op(b.agg, &aimg);
+  support_snapshot(a.wma, &wimg);
+  support_snapshot(a.agg, &aimg);
+  support_restore(b.wma, &wimg);
+  support_restore(b.agg, &aimg);
   ck_assert_uint_eq(b.agg->vt->state_size(b.agg), a.agg->vt->state_size(a.agg));
   /* Both continue with the same input (cut differently: it must not
    * matter either). */
@@ -66,8 +51,8 @@ START_TEST(test_tumble_snapshot_restore) {
   wr_buf again;
   pipe c;
   pipe_open(&c, &spec, 1000);
-  restore_op(c.agg, &aimg);
-  snapshot_op(c.agg, &again);
+  support_restore(c.agg, &aimg);
+  support_snapshot(c.agg, &again);
   ck_assert_uint_eq(again.n, aimg.n);
   ck_assert(memcmp(again.p, aimg.p, aimg.n) == 0);
 
@@ -137,8 +122,8 @@ START_TEST(test_changelog_snapshot_restore) {
   push_tv(a, (tev[]){{"lone", 4, 0, 0}}, 1);
   int mark = ca->n;
   wr_buf img;
-  snapshot_op(a, &img);
-  restore_op(b, &img);
+  support_snapshot(a, &img);
+  support_restore(b, &img);
   ck_assert_uint_eq(b->vt->state_size(b), a->vt->state_size(a));
   for (int i = 200; i < 400; i += 10) {
     push_tv(a, e + i, 10);
@@ -180,9 +165,9 @@ START_TEST(test_text_minmax_snapshot) {
   in->n = 3;
   push(a, in);
   wr_buf img;
-  snapshot_op(a, &img);
+  support_snapshot(a, &img);
   memset(text, 'Q', sizeof text);
-  restore_op(b, &img);
+  support_restore(b, &img);
   wr_buf_free(&img);
   push_wm(b, WR_WM_END);
   const char *want[] = {"+I|1970-01-01 00:00:00.000|1970-01-01 00:00:01.000|1970-01-01 00:00:00.999|'alpha'|'mid'",

@@ -19,6 +19,7 @@
 
 #include "common/timefmt.h"
 #include "exec/ops.h"
+#include "support_snapshot.h"
 
 /* ---- fixtures ----------------------------------------------------------- */
 
@@ -1053,22 +1054,6 @@ END_TEST
 
 /* ---- snapshot / restore ------------------------------------------------- */
 
-static void snapshot(wr_op *op, wr_buf *img) {
-  wr_err err;
-  wr_err_clear(&err);
-  wr_buf_init(img);
-  ck_assert_int_eq(op->vt->snapshot(op, img, &err), WEIR_OK);
-}
-
-static void restore(wr_op *op, const wr_buf *img) {
-  wr_err err;
-  wr_err_clear(&err);
-  wr_rd rd = {(const uint8_t *)img->p, img->n, 0, false};
-  weir_status st = op->vt->restore(op, &rd, &err);
-  ck_assert_msg(st == WEIR_OK, "restore: %s", err.msg);
-  ck_assert_uint_eq(rd.off, img->n);
-}
-
 START_TEST(test_snapshot_restore) {
   const wcase *w = &CASES[_i / 3];
   wr_emit emit = (wr_emit)(_i % 3);
@@ -1083,8 +1068,8 @@ START_TEST(test_snapshot_restore) {
   int mark = a.cap->n;
   uint64_t late = a.q->stats.late_rows;
   wr_buf img;
-  snapshot(a.agg, &img);
-  restore(b.agg, &img);
+  support_snapshot(a.agg, &img);
+  support_restore(b.agg, &img);
   ck_assert_uint_eq(b.agg->vt->state_size(b.agg), a.agg->vt->state_size(a.agg));
   /* Restored, the operator saves the same image byte for byte (checked
    * without the DISTINCT call, whose value sets are saved in their hash
@@ -1096,9 +1081,9 @@ START_TEST(test_snapshot_restore) {
   run_open(&c, &plain);
   push_all(&p, e, 0, half, -40);
   wr_buf pimg, again;
-  snapshot(p.agg, &pimg);
-  restore(c.agg, &pimg);
-  snapshot(c.agg, &again);
+  support_snapshot(p.agg, &pimg);
+  support_restore(c.agg, &pimg);
+  support_snapshot(c.agg, &again);
   ck_assert_uint_eq(again.n, pimg.n);
   ck_assert(memcmp(again.p, pimg.p, pimg.n) == 0);
   wr_buf_free(&pimg);
