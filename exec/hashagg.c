@@ -441,7 +441,7 @@ wr_op *wr_hashagg_new(wr_qctx *ctx, const wr_agg_spec *spec, wr_err *err) {
   if (h->ring) {
     /* Key rows of whole cache lines (grouptable.h). */
     size_t kb = wr_gtab_key_bytes(h->nkeys, h->key_types);
-    h->table_state = (kb + sizeof(wr_hring) + 63) / 64 * 64 - kb;
+    h->table_state = (kb + sizeof(wr_hkey) + 63) / 64 * 64 - kb;
     /* States that never straddle a cache line. */
     for (h->ring_stride = 8; h->ring_stride < off; h->ring_stride *= 2)
       if (h->ring_stride == 64) {

@@ -20,8 +20,8 @@
  * accumulator: when a window fires, the slice just before its end is
  * merged into it, so each window is one table. HOP with EMIT FINAL ("ring
  * mode") keeps no table per slice: a slice holds its states densely, with
- * the list of their keys, and one table maps each key to a ring of its
- * (slice, position) entries (hashagg_ring.c).
+ * the list of their keys, and one table maps each key to its newest
+ * (slice, position) entry and its number of open slices (hashagg_ring.c).
  * `level` is the watermark as seen by the operator (the maximum of
  * watermark messages and per-row watermarks); `fire_end` says that every
  * window ending at or before it has fired. EMIT CHANGES / EVERY add, per
@@ -61,6 +61,11 @@ typedef struct wr_hslice {
    * spages[p >> WR_SPAGE_SHIFT], and belongs to key kids[p] of h->keyt. */
   uint32_t *kids;
   uint32_t nkids, kids_cap;
+  uint64_t *ix;       /* key id -> position, built when a row arrives for
+                       * a key whose newest slice is later: open
+                       * addressing, slots (id + 1) << 32 | p, 0 = empty;
+                       * NULL until needed */
+  uint32_t ixmask;    /* slot count - 1 */
   uint32_t sid;       /* the slice's id among open slices (h->sidv) */
   uint8_t **spages;   /* pages of states (on cache lines), in arena */
   uint32_t nspages, spages_cap;
@@ -72,25 +77,15 @@ typedef struct wr_hslice {
 
 #define WR_SPAGE_SHIFT 8    /* ring mode: a slice's states, 256 per page */
 
-/* Ring mode: where a key's state for one open slice is. */
-typedef struct wr_hent {
-  uint32_t sid;       /* the slice (h->sidv[sid]) */
+/* Ring mode: the group state of a key in h->keyt: where its state for
+ * its newest open slice is (the fold's common case), and in how many open
+ * slices it has one (the key goes when none is left). Its states in older
+ * slices are found through those slices' indexes (wr_hslice.ix). */
+typedef struct wr_hkey {
+  uint32_t sid;       /* the newest slice (h->sidv[sid]), when n > 0 */
   uint32_t pos;       /* the state's position in it */
-} wr_hent;
-
-#define WR_HRING_INLINE 8   /* entries held in the key's row (a power of two) */
-
-/* Ring mode: the group state of a key in h->keyt: one entry per open
- * slice holding rows of the key, in ascending slice start, in a circular
- * buffer (entries head .. head + n - 1, modulo cap) that is `in` until it
- * overflows to the heap. The newest entry is repeated up front, next to
- * the key, for the fold's common case. */
-typedef struct wr_hring {
-  wr_hent cur;        /* the newest entry (when n > 0) */
-  uint32_t head, n, cap;
-  wr_hent *ovf;       /* malloc'd entries (cap of them), or NULL: in */
-  wr_hent in[WR_HRING_INLINE];
-} wr_hring;
+  uint32_t n;         /* open slices holding rows of the key */
+} wr_hkey;
 
 /* CHANGES/EVERY: what an open window last emitted, per group (a group
  * with rows > 0 has been emitted with these aggregate states). */
@@ -117,7 +112,7 @@ typedef struct wr_hashagg {
   size_t *agg_off;        /* state offset of each aggregate */
   size_t state_size;      /* header + aggregates */
   size_t table_state;     /* state bytes of the operator's tables' groups:
-                           * state_size, or a wr_hring in ring mode */
+                           * state_size, or a wr_hkey in ring mode */
   wr_window_spec win;
   wr_emit emit;
   int64_t every;
@@ -161,7 +156,7 @@ typedef struct wr_hashagg {
   uint32_t expect;        /* groups of the largest slice seen (sizing hint) */
   /* Ring mode (HOP, EMIT FINAL; hashagg_ring.c). */
   bool ring;
-  wr_gtab *keyt;          /* keys and their wr_hring; NULL while empty */
+  wr_gtab *keyt;          /* keys and their wr_hkey; NULL while empty */
   uint64_t ring_stamp;    /* window firings so far */
   size_t keyt_base;       /* keyt's arena use after its last rebuild */
   size_t ring_stride;     /* bytes between states in slice pages and acc:
@@ -271,8 +266,8 @@ weir_status wr_hashagg_ring_fold(wr_hashagg *h, const wr_batch *b, wr_hslice *s,
  * memory). */
 uint8_t *wr_hashagg_ring_state(wr_hashagg *h, wr_hslice *s, uint32_t g);
 /* Stages the window [ws, we) made of the first k open slices; when the
- * first slice retires with it, also removes that slice's entries from its
- * keys (and keys left without entries). */
+ * first slice retires with it, also counts it out of its keys (and
+ * removes keys left in no open slice). */
 weir_status wr_hashagg_ring_fire(wr_hashagg *h, int k, int64_t ws, int64_t we, wr_err *err);
 /* After a firing: retires an empty key table, or rebuilds one whose arena
  * or id space has grown far beyond its live content. */

@@ -1,6 +1,6 @@
 /*
  * hashagg_ring.c — HOP windows with EMIT FINAL ("ring mode"): each key
- * found once per row, its slice states reached through a small ring.
+ * found once per row, its slice states reached without a table per slice.
  *
  * A hopping window of size S and slide L is the merge of S/L slices
  * (hashagg_slice.c). A group table per slice makes every (key, slice) a
@@ -9,20 +9,21 @@
  *   - each open slice stores its states densely, in pages, one per key
  *     with rows in it, in order of the key's first row (position p); its
  *     key list says whose state p is (ids in h->keyt);
- *   - one table, h->keyt, maps each key to a wr_hring: one entry (slice,
- *     position) per open slice holding rows of the key, in ascending slice
- *     start, in a circular buffer held in the key's row (WR_HRING_INLINE
- *     entries, then on the heap).
+ *   - one table, h->keyt, maps each key to a wr_hkey: the (slice,
+ *     position) of its state in its newest open slice, and the number of
+ *     open slices holding one. A key row is one cache line for the common
+ *     key types, so the table stays small enough to live in cache.
  * Folding: the rows of one slice find their keys (one probe each, in a
- * table that stops inserting once the key set is steady), then each key's
- * entry for the slice — its newest entry (kept next to the key) for
- * in-order input, else found by binary search or inserted, which appends
- * a zeroed state to the slice; the states of the rows a few positions
- * ahead are prefetched. The aggregate loops (aggfn.h) then run over those
- * state pointers as over any groups. States (and accumulators) sit on a
- * stride that never straddles a cache line (ring_stride). The current slice's states are a few hundred kilobytes at most
- * for ten thousand keys, and the key rows hold no states, so folding stays
- * in cache.
+ * table that stops inserting once the key set is steady). For a key whose
+ * newest slice is this one, the state is at hand; a key's first row in a
+ * newer slice appends a zeroed state there and makes it the newest. A row
+ * for an older slice than its key's newest (out-of-order input) looks the
+ * key up in that slice's index, a small hash table from key id to
+ * position built from the key list the first time it is needed and kept
+ * up to date after. The states of the rows a few positions ahead are
+ * prefetched, and the aggregate loops (aggfn.h) run over the state
+ * pointers as over any groups. States (and accumulators) sit on a stride
+ * that never straddles a cache line (ring_stride).
  * Firing window [ws, we), made of the first k open slices, slice after
  * slice: each state p of the slice is merged into the key's accumulator,
  * h->acc[kids[p]], a state per key id — the slice's states and key list
@@ -35,20 +36,19 @@
  * out in that order — first slice's keys first, each slice in order of
  * first row — which does not depend on how the input was cut into
  * batches. When the first slice retires with the window (its last one),
- * a pass over its key list pops its entry (the oldest) from each key; a
- * key left without entries is removed (its row stays readable for the
- * output). A retired slice's arena (pages, text, sets) is freed at the
- * next flush, since staged output may reference its text; merged text
- * goes to h->marena, which a firing resets after flushing the previous
- * window's rows (a window's own rows may be flushed while later ones
- * still reference it).
+ * a pass over its key list counts it out of each key; a key left in no
+ * open slice is removed (its row stays readable for the output). A retired
+ * slice's arena (pages, text, sets) is freed at the next flush, since
+ * staged output may reference its text; merged text goes to h->marena,
+ * which a firing resets after flushing the previous window's rows (a
+ * window's own rows may be flushed while later ones still reference it).
  * Memory: key rows and key text live in keyt's arena, which never shrinks.
  * When its use has passed twice its use after the last rebuild (plus
  * REBUILD_SLACK), or ids far outnumber live keys, the table is rebuilt:
- * the live keys and their rings move to a fresh table, the slices' key
- * lists are renumbered and the old table is retired. The cost is linear in
- * the live keys and paid for by the growth that triggered it. An emptied
- * table is retired at once.
+ * the live keys move to a fresh table, the slices' key lists are
+ * renumbered (their indexes dropped, to be rebuilt if needed) and the old
+ * table is retired. The cost is linear in the live keys and paid for by
+ * the growth that triggered it. An emptied table is retired at once.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -62,22 +62,10 @@
 #define MERGE_CHUNK 128                   /* pending merges, still in cache when done */
 #define FOLD_CHUNK 256                    /* rows folded per pass, states still in cache */
 #define SPAGE_ROWS (1u << WR_SPAGE_SHIFT)
+#define NO_POS UINT32_MAX
 
-static inline wr_hring *ring_of(const wr_gtab *kt, uint32_t g) {
-  return (wr_hring *)wr_gtab_state(kt, g);
-}
-
-/* Entry i (0 = oldest) of ring r. */
-static inline wr_hent *at(wr_hring *r, uint32_t i) {
-  return (r->ovf ? r->ovf : r->in) + ((r->head + i) & (r->cap - 1));
-}
-
-static inline wr_hslice *slice_of(const wr_hashagg *h, const wr_hent *e) {
-  return h->sidv[e->sid];
-}
-
-static inline uint8_t *entry_state(const wr_hashagg *h, const wr_hent *e) {
-  return wr_hslice_state(h, slice_of(h, e), e->pos);
+static inline wr_hkey *key_of(const wr_gtab *kt, uint32_t g) {
+  return (wr_hkey *)wr_gtab_state(kt, g);
 }
 
 bool wr_hashagg_ring_attach(wr_hashagg *h, wr_hslice *s) {
@@ -105,33 +93,42 @@ wr_gtab *wr_hashagg_ring_table(wr_hashagg *h) {
   return h->keyt;
 }
 
-/* Index of the first entry of r whose slice starts at or after t (n if
- * none). */
-static uint32_t ring_find(const wr_hashagg *h, wr_hring *r, int64_t t) {
-  uint32_t lo = 0, hi = r->n;
-  while (lo < hi) {
-    uint32_t mid = (lo + hi) / 2;
-    if (slice_of(h, at(r, mid))->start < t)
-      lo = mid + 1;
-    else
-      hi = mid;
-  }
-  return lo;
+/* ---- slice indexes --------------------------------------------------------- */
+
+static inline uint32_t ix_home(uint32_t g, uint32_t mask) {
+  return (uint32_t)(((uint64_t)g * 0x9e3779b97f4a7c15ULL) >> 32) & mask;
 }
 
-/* Makes room for one more entry in a full ring: moves the entries, in
- * order, to a heap buffer twice as large. */
-static bool ring_grow(wr_hring *r) {
-  uint32_t cap = r->cap * 2;
-  wr_hent *nb = malloc(sizeof *nb * cap);
-  if (!nb) return false;
-  for (uint32_t i = 0; i < r->n; i++) nb[i] = *at(r, i);
-  free(r->ovf);
-  r->ovf = nb;
-  r->head = 0;
-  r->cap = cap;
+static void ix_put(uint64_t *ix, uint32_t mask, uint32_t g, uint32_t p) {
+  uint32_t i = ix_home(g, mask);
+  while (ix[i]) i = (i + 1) & mask;
+  ix[i] = (uint64_t)(g + 1) << 32 | p;
+}
+
+/* (Re)builds the index of s for its keys and room for as many again. */
+static bool ix_build(wr_hslice *s) {
+  uint32_t cap = 64;
+  while (cap < 4 * (uint64_t)s->nkids) cap *= 2;
+  uint64_t *ix = calloc(cap, sizeof *ix);
+  if (!ix) return false;
+  for (uint32_t p = 0; p < s->nkids; p++) ix_put(ix, cap - 1, s->kids[p], p);
+  free(s->ix);
+  s->ix = ix;
+  s->ixmask = cap - 1;
   return true;
 }
+
+/* Position of key g's state in s (which has an index), or NO_POS. */
+static uint32_t ix_find(const wr_hslice *s, uint32_t g) {
+  const uint64_t want = (uint64_t)(g + 1) << 32;
+  for (uint32_t i = ix_home(g, s->ixmask);; i = (i + 1) & s->ixmask) {
+    uint64_t e = s->ix[i];
+    if (!e) return NO_POS;
+    if ((e & ~(uint64_t)UINT32_MAX) == want) return (uint32_t)e;
+  }
+}
+
+/* ---- states ---------------------------------------------------------------- */
 
 /* Appends a zeroed state for key g to slice s; its position goes to *pos. */
 static bool slice_add(wr_hashagg *h, wr_hslice *s, uint32_t g, uint32_t *pos) {
@@ -156,50 +153,56 @@ static bool slice_add(wr_hashagg *h, wr_hslice *s, uint32_t g, uint32_t *pos) {
     if (!page) return false;
     s->spages[s->nspages++] = page + (64 - (uintptr_t)page % 64) % 64;
   }
+  if (s->ix && 2 * (uint64_t)(p + 1) > s->ixmask && !ix_build(s)) return false;
   s->kids[s->nkids++] = g;
+  if (s->ix) ix_put(s->ix, s->ixmask, g, p);
   *pos = p;
   return true;
 }
 
 uint8_t *wr_hashagg_ring_state(wr_hashagg *h, wr_hslice *s, uint32_t g) {
-  wr_hring *r = ring_of(h->keyt, g);
-  if (!r->cap) r->cap = WR_HRING_INLINE;
-  uint32_t i = r->n;
-  if (i && slice_of(h, &r->cur)->start >= s->start) {
-    /* Not newer than the newest: an older open slice. */
-    if (r->cur.sid == s->sid) return entry_state(h, &r->cur);
-    i = ring_find(h, r, s->start);
-    if (at(r, i)->sid == s->sid) return entry_state(h, at(r, i));
+  wr_hkey *r = key_of(h->keyt, g);
+  uint32_t p;
+  if (r->n && r->sid == s->sid) return wr_hslice_state(h, s, r->pos);
+  if (r->n && h->sidv[r->sid]->start > s->start) {
+    /* An older slice than the key's newest: it may hold the key already. */
+    if (!s->ix && !ix_build(s)) return NULL;
+    p = ix_find(s, g);
+    if (p != NO_POS) return wr_hslice_state(h, s, p);
+    if (!slice_add(h, s, g, &p)) return NULL;
+    r->n++;
+    return wr_hslice_state(h, s, p);
   }
-  uint32_t pos;
-  if ((r->n == r->cap && !ring_grow(r)) || !slice_add(h, s, g, &pos)) return NULL;
-  for (uint32_t j = r->n; j > i; j--) *at(r, j) = *at(r, j - 1);
+  /* A newer slice than the key's newest (or its first). */
+  if (!slice_add(h, s, g, &p)) return NULL;
   r->n++;
-  *at(r, i) = (wr_hent){s->sid, pos};
-  if (i == r->n - 1) r->cur = *at(r, i);
-  return wr_hslice_state(h, s, pos);
+  r->sid = s->sid;
+  r->pos = p;
+  return wr_hslice_state(h, s, p);
 }
 
 /* The state of key g in slice s (id sid, states in pages) when the key's
- * newest entry is for s, else NULL. */
+ * newest slice is s, else NULL. */
 static inline uint8_t *newest_state(const wr_hashagg *h, const wr_gtab *kt, uint32_t g,
                                     uint32_t sid, uint8_t *const *pages) {
-  const wr_hring *r = ring_of(kt, g);
-  if (!r->n || r->cur.sid != sid) return NULL;
-  return pages[r->cur.pos >> WR_SPAGE_SHIFT] + (r->cur.pos & (SPAGE_ROWS - 1)) * h->ring_stride;
+  const wr_hkey *r = key_of(kt, g);
+  if (!r->n || r->sid != sid) return NULL;
+  return pages[r->pos >> WR_SPAGE_SHIFT] + (r->pos & (SPAGE_ROWS - 1)) * h->ring_stride;
 }
 
 /* The state of key g in slice s, created if missing: the common case (a
  * key's first row in a slice newer than its others, with room
  * everywhere) inline, the rest through wr_hashagg_ring_state. */
 static inline uint8_t *any_state(wr_hashagg *h, wr_gtab *kt, uint32_t g, wr_hslice *s) {
-  wr_hring *r = ring_of(kt, g);
+  wr_hkey *r = key_of(kt, g);
   uint32_t p = s->nkids;
-  if (!r->n || r->n == r->cap || p == s->kids_cap || p % SPAGE_ROWS == 0 ||
-      h->sidv[r->cur.sid]->start >= s->start)
+  if (!r->n || p == s->kids_cap || p % SPAGE_ROWS == 0 || s->ix ||
+      h->sidv[r->sid]->start >= s->start)
     return wr_hashagg_ring_state(h, s, g);
   s->kids[s->nkids++] = g;
-  r->cur = *at(r, r->n++) = (wr_hent){s->sid, p};
+  r->n++;
+  r->sid = s->sid;
+  r->pos = p;
   return wr_hslice_state(h, s, p);
 }
 
@@ -344,20 +347,15 @@ static weir_status merge_slice(wr_hashagg *h, const wr_hslice *s, uint64_t stamp
   return settle(h, np, err);
 }
 
-/* Slice s (the oldest) retires: its entry, the first of each of its keys,
- * is popped; keys left without entries are removed (their rows stay
- * readable for the staged output). */
+/* Slice s (the oldest) retires: it is counted out of its keys; keys left
+ * in no open slice are removed (their rows stay readable for the staged
+ * output). */
 static void drop_slice(wr_hashagg *h, const wr_hslice *s) {
   wr_gtab *kt = h->keyt;
   const uint32_t n = s->nkids, *kids = s->kids;
   for (uint32_t p = 0; p < n; p++) {
-    if (p + FIRE_AHEAD < n) __builtin_prefetch(ring_of(kt, kids[p + FIRE_AHEAD]));
-    wr_hring *r = ring_of(kt, kids[p]);
-    r->head = (r->head + 1) & (r->cap - 1);
-    if (--r->n) continue;
-    free(r->ovf);
-    r->ovf = NULL;
-    wr_gtab_remove(kt, kids[p]);
+    if (p + FIRE_AHEAD < n) __builtin_prefetch(key_of(kt, kids[p + FIRE_AHEAD]), 1);
+    if (!--key_of(kt, kids[p])->n) wr_gtab_remove(kt, kids[p]);
   }
 }
 
@@ -442,13 +440,12 @@ static bool rebuild(wr_hashagg *h) {
     ok = wr_gtab_find_or_add_from(nt, old, order + j, m, h->gids) == WEIR_OK;
     for (int i = 0; ok && i < m; i++) {
       map[order[j + i]] = h->gids[i];
-      *ring_of(nt, h->gids[i]) = *ring_of(old, order[j + i]);
+      *key_of(nt, h->gids[i]) = *key_of(old, order[j + i]);
     }
     j += (uint32_t)m;
   }
   if (!ok || !wr_hashagg_retire(h, old)) {
-    /* Out of memory: nothing has moved, the old table stays (the rings
-     * copied into nt are not nt's to free). */
+    /* Out of memory: nothing has moved, the old table stays. */
     if (nt) wr_gtab_free(nt);
     free(map);
     return false;
@@ -456,6 +453,8 @@ static bool rebuild(wr_hashagg *h) {
   for (int i = 0; i < h->nslice; i++) {
     wr_hslice *s = h->slices[i];
     for (uint32_t x = 0; x < s->nkids; x++) s->kids[x] = map[s->kids[x]];
+    free(s->ix);
+    s->ix = NULL;
   }
   free(map);
   h->keyt = nt;
@@ -483,9 +482,6 @@ void wr_hashagg_ring_clear(wr_hashagg *h) {
   acc_free(h);
   h->nsid = h->nsidfree = 0;
   if (!kt) return;
-  uint32_t ng;
-  const uint32_t *order = wr_gtab_order(kt, &ng);
-  for (uint32_t j = 0; j < ng; j++) free(ring_of(kt, order[j])->ovf);
   wr_gtab_free(kt);
   h->keyt = NULL;
 }

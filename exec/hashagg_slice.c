@@ -106,6 +106,7 @@ static void slice_free(wr_hslice *s) {
   wr_gtab_free(s->gt);
   free(s->touched);
   free(s->kids);
+  free(s->ix);
   free(s->spages);
   wr_arena_free(&s->arena);
   free(s);

@@ -16,7 +16,7 @@
  *   table: u32 groups, then per group in first-seen order: the key tuple
  *          (grouptable.h), u64 rows, each aggregate's state (aggfn.h)
  * In ring mode (HOP, EMIT FINAL) a slice's table lists its keys in the
- * slice's order with their entries for it, so both modes write the same
+ * slice's order with their states in it, so both modes write the same
  * image.
  * Restore checks the fingerprint against the operator's own spec, discards
  * any state the operator has, and rebuilds every table by inserting the
@@ -72,10 +72,10 @@ static void put_table(const wr_hashagg *h, wr_gtab *gt, wr_buf *out) {
 }
 
 /* Ring mode: slice s as a table image (its keys in list order). */
-static void put_ring_slice(wr_hashagg *h, wr_hslice *s, wr_buf *out) {
+static void put_ring_slice(const wr_hashagg *h, const wr_hslice *s, wr_buf *out) {
   wr_buf_put_u32(out, s->nkids);
   for (uint32_t x = 0; x < s->nkids; x++)
-    put_group(h, h->keyt, s->kids[x], wr_hashagg_ring_state(h, s, s->kids[x]), out);
+    put_group(h, h->keyt, s->kids[x], wr_hslice_state(h, s, x), out);
 }
 
 /* Saves the touched list of s as positions in its table's first-seen

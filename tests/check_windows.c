@@ -162,10 +162,11 @@ typedef struct ev {
   int64_t wm;        /* per-row watermark */
 } ev;
 
-static char KNAME[64][8], VNAME[37][8];
+#define MAX_KEYS 512   /* key indexes an event may use */
+static char KNAME[MAX_KEYS][8], VNAME[37][8];
 
 static void names_init(void) {
-  for (int i = 0; i < 64; i++) snprintf(KNAME[i], sizeof KNAME[i], "k%d", i);
+  for (int i = 0; i < MAX_KEYS; i++) snprintf(KNAME[i], sizeof KNAME[i], "k%d", i);
   for (int i = 0; i < 37; i++) snprintf(VNAME[i], sizeof VNAME[i], "v%02d", i);
 }
 
@@ -779,7 +780,7 @@ static const wcase CASES[] = {
   {WR_WIN_TUMBLE, 5000, 0, 0, 0, false},        {WR_WIN_HOP, 5000, 1000, 0, 0, false},
   {WR_WIN_HOP, 6000, 2000, 1500, 500, true},    {WR_WIN_HOP, 3000, 3000, 0, 0, false},
   {WR_WIN_CUMULATE, 6000, 1000, 0, 0, true},    {WR_WIN_CUMULATE, 4000, 2000, 2500, 1300, false},
-  /* 16 slices per window: keys hold more open slices than fit in a row. */
+  /* 16 slices per window: each key in many open slices at once. */
   {WR_WIN_HOP, 8000, 500, 700, 0, true},
 };
 #define NCASES (int)(sizeof CASES / sizeof CASES[0])
@@ -792,15 +793,13 @@ static wr_agg_spec case_spec(const wcase *w, wr_emit emit, int64_t every) {
   return s;
 }
 
-START_TEST(test_random_final) {
-  const wcase *w = &CASES[_i];
+/* EMIT FINAL of case w over events e[0..n) of nk keys equals the
+ * brute-force answer, whatever the batch cuts; returns the late rows. */
+static int final_matches(const wcase *w, const ev *e, int n, int nk) {
   wr_agg_spec spec = case_spec(w, WR_EMIT_FINAL, 0);
-  int n = 2500;
-  ev *e = gen(n, NKEYS, 11 + (uint64_t)_i, 3000, 2000);
   ref rf;
-  ref_init(&rf, &spec, e, n, NKEYS);
+  ref_init(&rf, &spec, e, n, nk);
   for (int i = 0; i < n; i++) ref_row(&rf, &e[i]);
-  ck_assert_int_gt(rf.late, 0);
   const int cuts[] = {1, 7, -300, 0};
   run r[4];
   for (int ci = 0; ci < 4; ci++) {
@@ -818,7 +817,36 @@ START_TEST(test_random_final) {
   }
   for (int ci = 0; ci < 4; ci++) run_close(&r[ci]);
   free(rf.e);
+  return rf.late;
+}
+
+START_TEST(test_random_final) {
+  int n = 2500;
+  ev *e = gen(n, NKEYS, 11 + (uint64_t)_i, 3000, 2000);
+  ck_assert_int_gt(final_matches(&CASES[_i], e, n, NKEYS), 0);
   free(e);
+}
+END_TEST
+
+/* HOP, out of order: key 0 moves on to the second slice, then a row of
+ * it for the first makes that slice build its key index (hashagg_ring.c)
+ * while it holds one key; 300 more keys then join the first slice, so the
+ * index grows several times, and every key also lands in later slices. */
+START_TEST(test_hop_index_growth) {
+  const wcase w = {WR_WIN_HOP, 16000, 8000, 0, 0, false};
+  enum { NK = 301, N = 3 + 2 * (NK - 1) };
+  ck_assert_int_le(NK, MAX_KEYS);
+  ev e[N];
+  int n = 0;
+  e[n++] = (ev){0, 5, false, S(1), WR_WM_NONE};
+  e[n++] = (ev){0, 7, false, S(9), WR_WM_NONE};
+  e[n++] = (ev){0, -3, false, S(2), WR_WM_NONE};
+  for (int k = 1; k < NK; k++) {
+    e[n++] = (ev){k, k % 50 - 25, k % 7 == 0, S(3) + k, WR_WM_NONE};
+    e[n++] = (ev){NK - k, k % 30, false, S(10) + 20 * k, WR_WM_NONE};
+  }
+  ck_assert_int_eq(n, N);
+  ck_assert_int_eq(final_matches(&w, e, n, NK), 0);
 }
 END_TEST
 
@@ -1140,6 +1168,7 @@ static Suite *windows_suite(void) {
   tcase_add_checked_fixture(t, setup, NULL);
   tcase_set_timeout(t, 300);  /* slow under sanitizers */
   tcase_add_loop_test(t, test_random_final, 0, NCASES);
+  tcase_add_test(t, test_hop_index_growth);
   tcase_add_loop_test(t, test_random_changes, 0, NCASES);
   tcase_add_loop_test(t, test_random_every, 0, NCASES);
   tcase_add_loop_test(t, test_snapshot_restore, 0, NCASES * 3);
