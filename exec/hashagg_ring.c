@@ -148,14 +148,16 @@ static bool slice_add(wr_hashagg *h, wr_hslice *s, uint32_t g, uint32_t *pos) {
       s->spages = v;
       s->spages_cap = cap;
     }
-    /* Zeroed: each state starts as "no input yet". */
-    uint8_t *page = wr_arena_zalloc(&s->arena, h->ring_stride * SPAGE_ROWS + 48);
+    /* Not zeroed here: a state is zeroed when its slot is taken, while
+     * its cache line is about to be used. */
+    uint8_t *page = wr_arena_alloc(&s->arena, h->ring_stride * SPAGE_ROWS + 48);
     if (!page) return false;
     s->spages[s->nspages++] = page + (64 - (uintptr_t)page % 64) % 64;
   }
   if (s->ix && 2 * (uint64_t)(p + 1) > s->ixmask && !ix_build(s)) return false;
   s->kids[s->nkids++] = g;
   if (s->ix) ix_put(s->ix, s->ixmask, g, p);
+  memset(wr_hslice_state(h, s, p), 0, h->ring_stride);
   *pos = p;
   return true;
 }
@@ -203,7 +205,9 @@ static inline uint8_t *any_state(wr_hashagg *h, wr_gtab *kt, uint32_t g, wr_hsli
   r->n++;
   r->sid = s->sid;
   r->pos = p;
-  return wr_hslice_state(h, s, p);
+  uint8_t *x = wr_hslice_state(h, s, p);
+  memset(x, 0, h->ring_stride);
+  return x;
 }
 
 /* Folds rows sel[0..m) (all rows when sel is NULL) into slice s (see the
