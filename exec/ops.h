@@ -34,6 +34,9 @@ wr_op *wr_project_new(wr_qctx *ctx, int n, wr_prog **progs, wr_err *err);
  * time_col < 0: the stream has no event time; batches pass unchanged. */
 wr_op *wr_wmassign_new(wr_qctx *ctx, const char *stream, int time_col, int64_t delay,
                        wr_err *err);
+/* The watermark a wmassign operator has forwarded (WR_WM_NONE before its
+ * first; WR_WM_END after the end). */
+int64_t wr_wmassign_level(const wr_op *op);
 
 /* PROCTIME(): appends a TIMESTAMP column holding each row's processing
  * time (wr_qctx_proctime) to batches of nin columns, and replaces event

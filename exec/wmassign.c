@@ -153,6 +153,8 @@ static weir_status wma_wm(wr_op *op, int port, int64_t wm, wr_err *err) {
   return advance(w, err);
 }
 
+int64_t wr_wmassign_level(const wr_op *op) { return ((const wr_wmassign *)op)->emitted; }
+
 static weir_status wma_snapshot(wr_op *op, wr_buf *out, wr_err *err) {
   wr_wmassign *w = (wr_wmassign *)op;
   wr_buf_put_u32(out, MAGIC);

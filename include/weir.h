@@ -114,6 +114,9 @@ typedef struct weir_stats {
   uint64_t rows_out;   /* rows delivered to the result */
   uint64_t late_rows;  /* rows behind the watermark, not applied */
   uint64_t bad_records;/* records that did not parse or convert */
+  uint64_t state_rows; /* live state entries now: groups, open windows,
+                        * rows held by joins and top-N (after the last
+                        * step) */
 } weir_stats;
 
 typedef struct weir_engine weir_engine;

@@ -4,11 +4,12 @@
  *
  * wr_run_open plans the query, instantiates its operators with a sink that
  * calls the user's callbacks, and opens one source per scan: a memory
- * stream reader, a file reader, or standard input. wr_run_step polls every
- * source once in plan order; a batch is pushed into the scan's entry
- * operator (whose watermark assigner forwards the watermark after the
- * batch), and a source's end is pushed as the final watermark WR_WM_END,
- * which flushes every window. A source with the WITH option idle_timeout
+ * stream reader, a file reader, or standard input. wr_run_step polls the
+ * sources in plan order, those whose watermark is ahead of the lowest only
+ * when the others had no rows (watermark alignment); a batch is pushed
+ * into the scan's entry operator (whose watermark assigner forwards the
+ * watermark after the batch), and a source's end is pushed as the final
+ * watermark WR_WM_END, which flushes every window. A source with the WITH option idle_timeout
  * that has had no data for that long is sent WR_WM_IDLE at each step: its
  * watermark then follows processing time, and operators with several
  * inputs stop waiting for it. wr_run_to_end repeats steps, sleeping briefly
@@ -168,41 +169,70 @@ static weir_status random_batch(wr_run *r, int i, wr_err *err) {
   return WEIR_OK;
 }
 
+/* Polls source i once: pushes its batch, or the idle or final watermark;
+ * *data tells whether it had rows. */
+static weir_status poll_source(wr_run *r, int i, bool *data, wr_err *err) {
+  if (r->eng->batch_rows == 0) {
+    weir_status rc = random_batch(r, i, err);
+    if (rc != WEIR_OK) return rc;
+  }
+  wr_src_state st;
+  weir_status rc = r->src[i]->vt->next(r->src[i], r->bufs[i], &st, err);
+  if (rc != WEIR_OK) return rc;
+  wr_op *entry = r->ops.entries[i];
+  *data = r->bufs[i]->n > 0;
+  if (*data) {
+    r->last_data[i] = wr_qctx_now(&r->ctx);
+    rc = entry->vt->batch(entry, 0, r->bufs[i], err);
+    if (rc != WEIR_OK) return rc;
+  } else if (st == WR_SRC_IDLE && r->idle_timeout[i] > 0 &&
+             wr_qctx_now(&r->ctx) - r->last_data[i] >= r->idle_timeout[i]) {
+    rc = entry->vt->watermark(entry, 0, WR_WM_IDLE, err);
+    if (rc != WEIR_OK) return rc;
+  }
+  if (st == WR_SRC_EOF) {
+    r->ended[i] = true;
+    r->nended++;
+    rc = entry->vt->watermark(entry, 0, WR_WM_END, err);
+  }
+  return rc;
+}
+
+/* The lowest watermark among live sources that have one (WR_WM_NONE if
+ * none has). */
+static int64_t lowest_level(const wr_run *r) {
+  int64_t low = WR_WM_NONE;
+  for (int i = 0; i < r->nsrc; i++) {
+    int64_t l = r->ended[i] ? WR_WM_NONE : wr_wmassign_level(r->ops.entries[i]);
+    if (l != WR_WM_NONE && (low == WR_WM_NONE || l < low)) low = l;
+  }
+  return low;
+}
+
 weir_status wr_run_step(wr_run *r, bool *progress, bool *done, wr_err *err) {
   *progress = false;
-  for (int i = 0; i < r->nsrc; i++) {
-    if (r->ended[i]) continue;
-    if (r->eng->interrupt) r->stop = 1;
-    if (r->stop) return wr_err_set(err, WEIR_EINTERRUPT, "query %s stopped", r->ctx.query_name);
-    if (r->eng->batch_rows == 0) {
-      weir_status rc = random_batch(r, i, err);
+  /* Watermark alignment: sources ahead of the lowest watermark wait while
+   * the others have rows, so that operators joining or merging them do
+   * not hold what a fast source read ahead. */
+  const int64_t low = lowest_level(r);
+  bool moved = false;
+  for (int pass = 0; pass < 2 && !moved; pass++) {
+    for (int i = 0; i < r->nsrc; i++) {
+      if (r->ended[i]) continue;
+      bool ahead = low != WR_WM_NONE && wr_wmassign_level(r->ops.entries[i]) > low;
+      if (ahead != (pass == 1)) continue;
+      if (r->eng->interrupt) r->stop = 1;
+      if (r->stop) return wr_err_set(err, WEIR_EINTERRUPT, "query %s stopped", r->ctx.query_name);
+      bool data;
+      weir_status rc = poll_source(r, i, &data, err);
       if (rc != WEIR_OK) return rc;
-    }
-    wr_src_state st;
-    weir_status rc = r->src[i]->vt->next(r->src[i], r->bufs[i], &st, err);
-    if (rc != WEIR_OK) return rc;
-    wr_op *entry = r->ops.entries[i];
-    if (r->bufs[i]->n > 0) {
-      *progress = true;
-      r->last_data[i] = wr_qctx_now(&r->ctx);
-      rc = entry->vt->batch(entry, 0, r->bufs[i], err);
-      if (rc != WEIR_OK) return rc;
-    } else if (st == WR_SRC_IDLE && r->idle_timeout[i] > 0 &&
-               wr_qctx_now(&r->ctx) - r->last_data[i] >= r->idle_timeout[i]) {
-      rc = entry->vt->watermark(entry, 0, WR_WM_IDLE, err);
-      if (rc != WEIR_OK) return rc;
-    }
-    if (st == WR_SRC_EOF) {
-      *progress = true;
-      r->ended[i] = true;
-      r->nended++;
-      rc = entry->vt->watermark(entry, 0, WR_WM_END, err);
-      if (rc != WEIR_OK) return rc;
+      if (data || r->ended[i]) moved = *progress = true;
     }
   }
   weir_status rc = wr_qctx_timers_fire(&r->ctx, err);
   if (rc != WEIR_OK) return rc;
   *done = r->nended == r->nsrc;
+  r->ctx.stats.state_rows = wr_plan_ops_state_size(&r->ops);
   if (r->info) r->info->stats = r->ctx.stats;
   return WEIR_OK;
 }

@@ -110,23 +110,24 @@ static void show_relations(weir_engine *eng, table *t, wr_rel_kind kind) {
 }
 
 static void show_queries(weir_engine *eng, table *t) {
-  static const char *const hdr[] = {"query", "state", "rows in", "rows out", "late rows",
-                                    "bad records", "sql"};
-  t->ncol = 7;
+  static const char *const hdr[] = {"query",     "state",       "rows in",    "rows out",
+                                    "late rows", "bad records", "state rows", "sql"};
+  t->ncol = 8;
   t->hdr = hdr;
   int n = eng->nhistory < WR_HISTORY_MAX ? eng->nhistory : WR_HISTORY_MAX;
   int first = eng->nhistory < WR_HISTORY_MAX ? 0 : eng->nhistory % WR_HISTORY_MAX;
   for (int k = 0; k < n; k++) {
     const wr_query_info *q = &eng->history[(first + k) % WR_HISTORY_MAX];
-    char in[24], out[24], late[24], bad[24], sql[81];
+    char in[24], out[24], late[24], bad[24], held[24], sql[81];
     snprintf(in, sizeof in, "%llu", (unsigned long long)q->stats.rows_in);
     snprintf(out, sizeof out, "%llu", (unsigned long long)q->stats.rows_out);
     snprintf(late, sizeof late, "%llu", (unsigned long long)q->stats.late_rows);
     snprintf(bad, sizeof bad, "%llu", (unsigned long long)q->stats.bad_records);
+    snprintf(held, sizeof held, "%llu", (unsigned long long)q->stats.state_rows);
     snprintf(sql, sizeof sql, "%s", q->sql ? q->sql : "");
     for (char *p = sql; *p; p++)
       if (*p == '\n' || *p == '\t') *p = ' ';
-    const char *vals[] = {q->name, q->state, in, out, late, bad, sql};
+    const char *vals[] = {q->name, q->state, in, out, late, bad, held, sql};
     row_add(t, vals);
   }
 }
