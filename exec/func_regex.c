@@ -202,7 +202,7 @@ static int regexp_k(wr_prog *p, const wr_step *s, int n) {
   uint8_t *o = WR_OUT(p, s)->data;
   uint8_t *nl = wr_k_nulls_own(p, s, n, true);
   for (int r = 0; r < n; r++) {
-    const rx *x;
+    const rx *x = NULL;
     int rc, k = row_start(p, st, s, nl, r, &x, &rc);
     if (k < 0) return k;
     o[r] = k > 0 && rc >= 0;
@@ -219,7 +219,7 @@ static int extract_k(wr_prog *p, const wr_step *s, int n) {
   wr_str *o = WR_OUT(p, s)->data;
   uint8_t *nl = wr_k_nulls_own(p, s, n, true);
   for (int r = 0; r < n; r++) {
-    const rx *x;
+    const rx *x = NULL;
     int rc, k = row_start(p, st, s, nl, r, &x, &rc);
     o[r] = (wr_str){NULL, 0};
     if (k < 0) return k;
@@ -279,7 +279,7 @@ static int replace_k(wr_prog *p, const wr_step *s, int n) {
   wr_str *o = WR_OUT(p, s)->data;
   uint8_t *nl = wr_k_nulls_own(p, s, n, true);
   for (int r = 0; r < n; r++) {
-    const rx *x;
+    const rx *x = NULL;
     int rc, k = row_start(p, st, s, nl, r, &x, &rc);
     o[r] = k > 0 ? sub[r] : (wr_str){NULL, 0};
     if (k < 0) return k;

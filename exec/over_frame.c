@@ -703,7 +703,7 @@ weir_status wr_over_wait_emit(wr_over *o, wr_opart *p, wr_batch *out, int row) {
   const wr_olayout *l = &o->wl;
   const uint8_t *w = q_row(&p->wait, l, p->wait.front);
   for (int j = 0; j < o->out_ncol; j++) {
-    wr_oref v;
+    wr_oref v = {0};
     if (w[l->nulls + j] == NULL_PENDING)
       v = o->calls[j - o->ninput].dflt;
     else

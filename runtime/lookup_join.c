@@ -442,7 +442,7 @@ static weir_status lj_batch(wr_op *op, int port, wr_batch *b, wr_err *err) {
   (void)port;
   lookup *l = (lookup *)op;
   if (b->n == 0) return WEIR_OK;
-  int64_t dv;
+  int64_t dv = 0;
   weir_status rc = read_version(l, &dv, err);
   if (rc != WEIR_OK) return rc;
   if (dv != l->data_version || l->t->db->writes != l->writes) {

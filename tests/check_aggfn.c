@@ -204,7 +204,7 @@ static void fold(const wr_agg_call *c, weir_type t, const row *rows, const int *
 
 static void fold_all(const wr_agg_call *c, weir_type t, const row *rows, int n, uint8_t *st,
                      wr_arena *arena) {
-  int *idx = calloc((size_t)(n ? n : 1), sizeof(int));
+  int *idx = calloc((size_t)(n > 0 ? n : 1), sizeof(int));
   for (int i = 0; i < n; i++) idx[i] = i;
   fold(c, t, rows, idx, n, st, arena);
   free(idx);
@@ -350,7 +350,7 @@ static wr_value reference(const wr_agg_call *c, weir_type t, const row *rows, co
 }
 
 static wr_value reference_all(const wr_agg_call *c, weir_type t, const row *rows, int n) {
-  int *idx = malloc(sizeof(int) * (size_t)(n ? n : 1));
+  int *idx = calloc((size_t)(n > 0 ? n : 1), sizeof(int));
   for (int i = 0; i < n; i++) idx[i] = i;
   wr_value v = reference(c, t, rows, idx, n);
   free(idx);
@@ -540,7 +540,7 @@ static void check_merge(const wr_agg_call *c, const gen *g, int n) {
   expect_mag(&got, &want, TOL, magnitude(c, t, rows, n), "merge", c);
   /* The merged state keeps working: fold all rows once more. */
   fold_all(c, t, rows, n, (uint8_t *)&a, &aa);
-  int *twice = malloc(sizeof(int) * (size_t)(2 * n + 1));
+  int *twice = malloc(sizeof(int) * (size_t)(n > 0 ? 2 * n + 1 : 1));
   for (int i = 0; i < 2 * n; i++) twice[i] = i % n;
   got = result_of(c, (uint8_t *)&a, buf);
   want = reference(c, t, rows, twice, 2 * n);
