@@ -10,6 +10,8 @@
  *   filter+project  SELECT auction, price * 2 FROM bids WHERE price > 500 AND channel = 'web'
  *   tumble 10k keys SELECT auction, COUNT(*), SUM(price), MAX(price) FROM bids
  *                   WINDOW TUMBLING (SIZE 10 SECONDS) GROUP BY auction
+ *   hop 10k keys    the same with WINDOW HOPPING (SIZE 10 SECONDS, ADVANCE
+ *                   BY 2 SECONDS), also given as a fraction of the tumble one
  *   json file       the same tumbling query reading a JSON-lines file (MB/s)
  *   tumble / hop    the aggregation operator built directly (no planner):
  *   operator        wmassign -> hashagg -> a row counter, grouping by auction
@@ -18,7 +20,8 @@
  *                   is also given as a fraction of the tumble one
  *   memory          100 M events (by default) through the tumbling query;
  *                   peak RSS is printed (state is freed as windows close)
- * `bench_core windows [M]` runs only the tumble / hop operator cases.
+ * `bench_core windows [M]` runs only the tumble / hop cases (queries and
+ * operators).
  * Figures are printed; nothing is asserted (see docs/benchmarks.md).
  */
 #include <stdbool.h>
@@ -146,28 +149,41 @@ static double drive(planned *p, uint64_t rows, int nkeys) {
   return cpu_now() - t0 - gen;
 }
 
-static void bench_filter_project(wr_catalog *cat, uint64_t rows) {
-  planned p;
-  plan_query(&p, cat, "SELECT auction, price * 2 AS p2 FROM bids WHERE price > 500 AND channel = 'web'");
-  rows_seen = 0;
-  double s = drive(&p, rows, 10000);
-  printf("filter+project        %8.1f M rows/s   (%llu rows in, %llu out, %.2f s)\n",
-         (double)rows / s / 1e6, (unsigned long long)rows, (unsigned long long)rows_seen, s);
-  unplan(&p);
-}
-
 static const char *tumble_sql =
     "SELECT auction, window_start, COUNT(*) AS n, SUM(price) AS total, MAX(price) AS top "
     "FROM bids WINDOW TUMBLING (SIZE 10 SECONDS) GROUP BY auction";
 
-static void bench_tumble(wr_catalog *cat, uint64_t rows) {
+static const char *hop_sql =
+    "SELECT auction, window_start, COUNT(*) AS n, SUM(price) AS total, MAX(price) AS top "
+    "FROM bids WINDOW HOPPING (SIZE 10 SECONDS, ADVANCE BY 2 SECONDS) GROUP BY auction";
+
+/* Runs sql over `rows` bids of 10,000 keys; prints its line under label
+ * and returns the CPU seconds. */
+static double bench_query(wr_catalog *cat, const char *label, const char *sql, uint64_t rows) {
   planned p;
-  plan_query(&p, cat, tumble_sql);
+  plan_query(&p, cat, sql);
   rows_seen = 0;
   double s = drive(&p, rows, 10000);
-  printf("tumble 10k keys       %8.1f M rows/s   (%llu rows in, %llu out, %.2f s)\n",
+  printf("%-21s %8.1f M rows/s   (%llu rows in, %llu out, %.2f s", label,
          (double)rows / s / 1e6, (unsigned long long)rows, (unsigned long long)rows_seen, s);
   unplan(&p);
+  return s;
+}
+
+static void bench_filter_project(wr_catalog *cat, uint64_t rows) {
+  bench_query(cat, "filter+project",
+              "SELECT auction, price * 2 AS p2 FROM bids WHERE price > 500 AND channel = 'web'",
+              rows);
+  printf(")\n");
+}
+
+/* The tumbling and hopping queries, the second also as a fraction of the
+ * first. */
+static void bench_window_queries(wr_catalog *cat, uint64_t rows) {
+  double ts = bench_query(cat, "tumble 10k keys", tumble_sql, rows);
+  printf(")\n");
+  double hs = bench_query(cat, "hop 10s/2s 10k keys", hop_sql, rows);
+  printf("; %.2fx tumble)\n", ts / hs);
 }
 
 /* ---- the aggregation operator built directly ---- */
@@ -296,17 +312,19 @@ int main(int argc, char **argv) {
   uint64_t millions = count ? strtoull(count, NULL, 10) : memory_only ? 100 : 20;
   wr_catalog *cat = make_catalog();
   if (memory_only || windows_only) {
-    if (memory_only)
+    if (memory_only) {
       bench_memory(cat, millions * 1000000ULL);
-    else
+    } else {
+      bench_window_queries(cat, millions * 1000000ULL);
       bench_windows(millions * 1000000ULL);
+    }
     wr_catalog_free(cat);
     return 0;
   }
   printf("weir %s bench_core: %llu M rows per case, one core\n", weir_version(),
          (unsigned long long)millions);
   bench_filter_project(cat, millions * 1000000ULL);
-  bench_tumble(cat, millions * 1000000ULL);
+  bench_window_queries(cat, millions * 1000000ULL);
   bench_windows(millions * 1000000ULL);
   bench_json_file(millions * 1000000ULL / 4);
   wr_catalog_free(cat);
