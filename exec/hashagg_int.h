@@ -20,8 +20,8 @@
  * accumulator: when a window fires, the slice just before its end is
  * merged into it, so each window is one table. HOP with EMIT FINAL ("ring
  * mode") keeps no table per slice: a slice holds its states densely, with
- * the list of their keys, and one table maps each key to its newest
- * (slice, position) entry and its number of open slices (hashagg_ring.c).
+ * the list of their keys, and one table maps each key to its newest slice
+ * and state there, and its number of open slices (hashagg_ring.c).
  * `level` is the watermark as seen by the operator (the maximum of
  * watermark messages and per-row watermarks); `fire_end` says that every
  * window ending at or before it has fired. EMIT CHANGES / EVERY add, per
@@ -82,8 +82,9 @@ typedef struct wr_hslice {
  * slices it has one (the key goes when none is left). Its states in older
  * slices are found through those slices' indexes (wr_hslice.ix). */
 typedef struct wr_hkey {
-  uint32_t sid;       /* the newest slice (h->sidv[sid]), when n > 0 */
-  uint32_t pos;       /* the state's position in it */
+  uint8_t *st;        /* the key's state in its newest slice (pages do
+                       * not move) */
+  uint32_t sid;       /* that slice (h->sidv[sid]), when n > 0 */
   uint32_t n;         /* open slices holding rows of the key */
 } wr_hkey;
 

@@ -9,9 +9,9 @@
  *   - each open slice stores its states densely, in pages, one per key
  *     with rows in it, in order of the key's first row (position p); its
  *     key list says whose state p is (ids in h->keyt);
- *   - one table, h->keyt, maps each key to a wr_hkey: the (slice,
- *     position) of its state in its newest open slice, and the number of
- *     open slices holding one. A key row is one cache line for the common
+ *   - one table, h->keyt, maps each key to a wr_hkey: its newest open
+ *     slice and the address of its state there, and the number of open
+ *     slices holding one. A key row is one cache line for the common
  *     key types, so the table stays small enough to live in cache.
  * Folding: the rows of one slice find their keys (one probe each, in a
  * table that stops inserting once the key set is steady). For a key whose
@@ -165,7 +165,7 @@ static bool slice_add(wr_hashagg *h, wr_hslice *s, uint32_t g, uint32_t *pos) {
 uint8_t *wr_hashagg_ring_state(wr_hashagg *h, wr_hslice *s, uint32_t g) {
   wr_hkey *r = key_of(h->keyt, g);
   uint32_t p;
-  if (r->n && r->sid == s->sid) return wr_hslice_state(h, s, r->pos);
+  if (r->n && r->sid == s->sid) return r->st;
   if (r->n && h->sidv[r->sid]->start > s->start) {
     /* An older slice than the key's newest: it may hold the key already. */
     if (!s->ix && !ix_build(s)) return NULL;
@@ -179,17 +179,14 @@ uint8_t *wr_hashagg_ring_state(wr_hashagg *h, wr_hslice *s, uint32_t g) {
   if (!slice_add(h, s, g, &p)) return NULL;
   r->n++;
   r->sid = s->sid;
-  r->pos = p;
-  return wr_hslice_state(h, s, p);
+  return r->st = wr_hslice_state(h, s, p);
 }
 
-/* The state of key g in slice s (id sid, states in pages) when the key's
- * newest slice is s, else NULL. */
-static inline uint8_t *newest_state(const wr_hashagg *h, const wr_gtab *kt, uint32_t g,
-                                    uint32_t sid, uint8_t *const *pages) {
+/* The state of key g in the slice with id sid when that is the key's
+ * newest slice, else NULL. */
+static inline uint8_t *newest_state(const wr_gtab *kt, uint32_t g, uint32_t sid) {
   const wr_hkey *r = key_of(kt, g);
-  if (!r->n || r->sid != sid) return NULL;
-  return pages[r->pos >> WR_SPAGE_SHIFT] + (r->pos & (SPAGE_ROWS - 1)) * h->ring_stride;
+  return r->n && r->sid == sid ? r->st : NULL;
 }
 
 /* The state of key g in slice s, created if missing: the common case (a
@@ -204,10 +201,9 @@ static inline uint8_t *any_state(wr_hashagg *h, wr_gtab *kt, uint32_t g, wr_hsli
   s->kids[s->nkids++] = g;
   r->n++;
   r->sid = s->sid;
-  r->pos = p;
-  uint8_t *x = wr_hslice_state(h, s, p);
-  memset(x, 0, h->ring_stride);
-  return x;
+  r->st = wr_hslice_state(h, s, p);
+  memset(r->st, 0, h->ring_stride);
+  return r->st;
 }
 
 /* Folds rows sel[0..m) (all rows when sel is NULL) into slice s (see the
@@ -223,10 +219,10 @@ static weir_status fold_chunk(wr_hashagg *h, const wr_batch *b, wr_hslice *s, co
   uint8_t **restrict st = h->st;
   const uint32_t sid = s->sid;
   int head = m < AHEAD ? m : AHEAD;
-  for (int k = 0; k < head; k++) st[k] = newest_state(h, kt, gids[k], sid, s->spages);
+  for (int k = 0; k < head; k++) st[k] = newest_state(kt, gids[k], sid);
   for (int k = 0; k < m; k++) {
     if (k + AHEAD < m) {
-      uint8_t *x = newest_state(h, kt, gids[k + AHEAD], sid, s->spages);
+      uint8_t *x = newest_state(kt, gids[k + AHEAD], sid);
       __builtin_prefetch(x, 1);
       st[k + AHEAD] = x;
     }
