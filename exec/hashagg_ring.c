@@ -162,10 +162,18 @@ static bool slice_add(wr_hashagg *h, wr_hslice *s, uint32_t g, uint32_t *pos) {
   return true;
 }
 
+/* The state of key g in the slice with id sid when that is the key's
+ * newest slice, else NULL. */
+static inline uint8_t *newest_state(const wr_gtab *kt, uint32_t g, uint32_t sid) {
+  const wr_hkey *r = key_of(kt, g);
+  return r->n && r->sid == sid ? r->st : NULL;
+}
+
 uint8_t *wr_hashagg_ring_state(wr_hashagg *h, wr_hslice *s, uint32_t g) {
+  uint8_t *st = newest_state(h->keyt, g, s->sid);
+  if (st) return st;
   wr_hkey *r = key_of(h->keyt, g);
   uint32_t p;
-  if (r->n && r->sid == s->sid) return r->st;
   if (r->n && h->sidv[r->sid]->start > s->start) {
     /* An older slice than the key's newest: it may hold the key already. */
     if (!s->ix && !ix_build(s)) return NULL;
@@ -180,13 +188,6 @@ uint8_t *wr_hashagg_ring_state(wr_hashagg *h, wr_hslice *s, uint32_t g) {
   r->n++;
   r->sid = s->sid;
   return r->st = wr_hslice_state(h, s, p);
-}
-
-/* The state of key g in the slice with id sid when that is the key's
- * newest slice, else NULL. */
-static inline uint8_t *newest_state(const wr_gtab *kt, uint32_t g, uint32_t sid) {
-  const wr_hkey *r = key_of(kt, g);
-  return r->n && r->sid == sid ? r->st : NULL;
 }
 
 /* The state of key g in slice s, created if missing: the common case (a

@@ -20,6 +20,7 @@
 #include <string.h>
 
 #include "exec/aggfn.h"
+#include "support_run.h"
 
 /* ---- random rows -------------------------------------------------------- */
 
@@ -1080,9 +1081,5 @@ static Suite *aggfn_suite(void) {
 }
 
 int main(void) {
-  SRunner *sr = srunner_create(aggfn_suite());
-  srunner_run_all(sr, CK_NORMAL);
-  int failed = srunner_ntests_failed(sr);
-  srunner_free(sr);
-  return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+  return support_run_suite(aggfn_suite());
 }

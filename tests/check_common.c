@@ -10,6 +10,7 @@
 #include "common/hash.h"
 #include "common/timefmt.h"
 #include "common/value.h"
+#include "support_run.h"
 
 START_TEST(arena_alignment_and_reuse) {
   wr_arena a;
@@ -178,9 +179,5 @@ int main(void) {
   tcase_add_test(tc, hash_spreads);
   tcase_add_test(tc, values_and_errors);
   suite_add_tcase(s, tc);
-  SRunner *sr = srunner_create(s);
-  srunner_run_all(sr, CK_NORMAL);
-  int failed = srunner_ntests_failed(sr);
-  srunner_free(sr);
-  return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+  return support_run_suite(s);
 }

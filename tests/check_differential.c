@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include "weir.h"
+#include "support_run.h"
 
 #define MAXROWS 4096
 
@@ -329,9 +330,5 @@ int main(void) {
   tcase_add_test(tc, random_streams_match_sqlite);
   tcase_add_test(tc, one_row_batches_match_sqlite);
   suite_add_tcase(s, tc);
-  SRunner *sr = srunner_create(s);
-  srunner_run_all(sr, CK_NORMAL);
-  int failed = srunner_ntests_failed(sr);
-  srunner_free(sr);
-  return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+  return support_run_suite(s);
 }

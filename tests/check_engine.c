@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "weir.h"
+#include "support_run.h"
 
 typedef struct out {
   int rows;
@@ -387,9 +388,5 @@ int main(void) {
   tcase_add_test(tc, step_returns_on_endless_source);
   tcase_add_test(tc, sources_aligned_by_watermark);
   suite_add_tcase(s, tc);
-  SRunner *sr = srunner_create(s);
-  srunner_run_all(sr, CK_NORMAL);
-  int failed = srunner_ntests_failed(sr);
-  srunner_free(sr);
-  return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+  return support_run_suite(s);
 }

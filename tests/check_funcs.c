@@ -22,6 +22,7 @@
 #include <time.h>
 
 #include "weir.h"
+#include "support_run.h"
 
 /* ---- fixture: an engine with stream t and a result table --------------------- */
 
@@ -957,9 +958,5 @@ static Suite *funcs_suite(void) {
 }
 
 int main(void) {
-  SRunner *sr = srunner_create(funcs_suite());
-  srunner_run_all(sr, CK_NORMAL);
-  int failed = srunner_ntests_failed(sr);
-  srunner_free(sr);
-  return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+  return support_run_suite(funcs_suite());
 }

@@ -59,7 +59,7 @@ START_TEST(test_bad_specs) {
   wr_op *ok = wr_join_new(q, &s, &err);
   ck_assert_msg(ok != NULL, "%s", err.msg);
   wr_op_chain_free(ok);
-  ctx_free(q);
+  support_qctx_free(q);
 }
 END_TEST
 

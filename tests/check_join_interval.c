@@ -183,7 +183,7 @@ static void run_interval(const icase *c, uint64_t seed, irun *out) {
   out->late = rep.late;
   ck_assert_int_eq(rep.bad, 0);
   ipipe_close(&p);
-  ctx_free(q);
+  support_qctx_free(q);
 
   /* The reference: nested loops over the rows that are not late. */
   int wcap = 256;

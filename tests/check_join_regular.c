@@ -289,7 +289,7 @@ static void run_regular(const gcase *c, uint64_t seed, crow **all, int *nall) {
   free(present[0]);
   free(present[1]);
   wr_op_chain_free(join);
-  ctx_free(q);
+  support_qctx_free(q);
 }
 
 START_TEST(test_regular_random) {
@@ -543,7 +543,7 @@ START_TEST(test_regular_large_key) {
   ck_assert_int_eq(d.cap->n, 3 * 5999);
   for (int i = 0; i < d.cap->n; i++) ck_assert(!d.cap->rows[i].rpad);
   jd_close(&d);
-  ctx_free(q);
+  support_qctx_free(q);
 }
 END_TEST
 

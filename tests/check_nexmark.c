@@ -19,6 +19,7 @@
 
 #include "../runtime/nexmark.h"
 #include "weir.h"
+#include "support_run.h"
 
 #define N_EVENTS 50000
 
@@ -662,9 +663,5 @@ int main(void) {
   tcase_add_test(c, sql_unbounded_until_stopped);
   tcase_add_test(c, write_jsonl);
   suite_add_tcase(s, c);
-  SRunner *sr = srunner_create(s);
-  srunner_run_all(sr, CK_NORMAL);
-  int failed = srunner_ntests_failed(sr);
-  srunner_free(sr);
-  return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+  return support_run_suite(s);
 }

@@ -80,7 +80,7 @@ START_TEST(test_changelog_sequence) {
   ck_assert_int_eq(c->nwm, 1);
   ck_assert(c->wms[0] == 77);
   wr_op_chain_free(agg);
-  ctx_free(q);
+  support_qctx_free(q);
 }
 END_TEST
 
@@ -112,7 +112,7 @@ START_TEST(test_changelog_unchanged_and_distinct) {
   const char *w3[] = {"+I|'a'", "+I|'b'", "-D|'b'"};
   expect_rows(c, 0, w3, 3);
   wr_op_chain_free(agg);
-  ctx_free(q);
+  support_qctx_free(q);
 }
 END_TEST
 
@@ -145,7 +145,7 @@ START_TEST(test_changelog_large_batch) {
   }
   free(e);
   wr_op_chain_free(agg);
-  ctx_free(q);
+  support_qctx_free(q);
 }
 END_TEST
 
@@ -271,7 +271,7 @@ START_TEST(test_changelog_random_reference) {
     ck_assert_uint_eq(agg->vt->state_size(agg), (uint64_t)want.n);
     mt_free(&got);
     wr_op_chain_free(agg);
-    ctx_free(q);
+    support_qctx_free(q);
   }
   mt_free(&want);
   free(e);

@@ -139,7 +139,7 @@ START_TEST(test_changelog_snapshot_restore) {
   wr_buf_free(&img);
   wr_op_chain_free(a);
   wr_op_chain_free(b);
-  ctx_free(q);
+  support_qctx_free(q);
 }
 END_TEST
 
@@ -176,7 +176,7 @@ START_TEST(test_text_minmax_snapshot) {
   wr_batch_free(in);
   wr_op_chain_free(a);
   wr_op_chain_free(b);
-  ctx_free(q);
+  support_qctx_free(q);
 }
 END_TEST
 

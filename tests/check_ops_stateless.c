@@ -101,7 +101,7 @@ START_TEST(test_filter) {
   ck_assert_ptr_null(wr_filter_new(q, compile(q, col(a, 1, WEIR_BIGINT), 3, KVT), &err));
   ck_assert_int_eq(err.code, WEIR_EMISUSE);
   wr_op_chain_free(f);
-  ctx_free(q);
+  support_qctx_free(q);
 }
 END_TEST
 
@@ -143,7 +143,7 @@ START_TEST(test_project) {
   push_wm(p, 5);
   ck_assert(c->wms[0] == 5);
   wr_op_chain_free(p);
-  ctx_free(q);
+  support_qctx_free(q);
 }
 END_TEST
 
@@ -221,7 +221,7 @@ START_TEST(test_sink) {
   push_wm(s, WR_WM_END);
   wr_batch_free(b);
   wr_op_chain_free(s);
-  ctx_free(q);
+  support_qctx_free(q);
 }
 END_TEST
 

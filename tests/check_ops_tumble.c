@@ -226,7 +226,7 @@ START_TEST(test_tumble_minmax_types) {
   expect_rows(c, 0, want, 1);
   ck_assert_uint_eq(agg->vt->state_size(agg), 0);
   wr_op_chain_free(agg);
-  ctx_free(q);
+  support_qctx_free(q);
 }
 END_TEST
 
@@ -412,7 +412,7 @@ START_TEST(test_hashagg_bad_specs) {
   wr_err_clear(&err);
   ck_assert_ptr_null(wr_hashagg_new(q, &spec, &err));
   ck_assert_str_eq(err.msg, "aggregation: key column 3 out of range");
-  ctx_free(q);
+  support_qctx_free(q);
 }
 END_TEST
 

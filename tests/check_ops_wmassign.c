@@ -79,7 +79,7 @@ START_TEST(test_wmassign_per_row) {
   wr_buf_free(&img);
   w2->vt->destroy(w2);
   wr_op_chain_free(w);
-  ctx_free(q);
+  support_qctx_free(q);
 }
 END_TEST
 
@@ -104,7 +104,7 @@ START_TEST(test_wmassign_no_time) {
   ck_assert_int_eq(c->nwm, 1);
   ck_assert(c->wms[0] == WR_WM_END);
   wr_op_chain_free(w);
-  ctx_free(q);
+  support_qctx_free(q);
 }
 END_TEST
 

@@ -86,7 +86,7 @@ START_TEST(test_range_peers) {
   ck_assert_int_eq(cap->wms[0], 5000);
   ck_assert_int_eq(cap->wms[1], 16000);
   wr_op_chain_free(op);
-  ctx_free(q);
+  support_qctx_free(q);
   stream_free(&s);
 }
 END_TEST
@@ -127,7 +127,7 @@ START_TEST(test_lead_holds_watermark) {
   ck_assert_int_eq(cap->wms[cap->nwm - 1], WR_WM_END);
   ck_assert_int_eq(op->vt->state_size(op), 0);
   wr_op_chain_free(op);
-  ctx_free(q);
+  support_qctx_free(q);
   stream_free(&s);
 }
 END_TEST
@@ -164,7 +164,7 @@ START_TEST(test_lead_end_order) {
                              : cap->rows[r].v[NCOL + 1].i == lead1[r]);
   }
   wr_op_chain_free(op);
-  ctx_free(q);
+  support_qctx_free(q);
   stream_free(&s);
 }
 END_TEST
@@ -197,7 +197,7 @@ START_TEST(test_late_and_bad) {
   ck_assert_int_eq(cap->rows[0].v[NCOL].i, 1);
   ck_assert_int_eq(cap->rows[1].v[NCOL].i, 5);
   wr_op_chain_free(op);
-  ctx_free(q);
+  support_qctx_free(q);
   stream_free(&s);
 }
 END_TEST
@@ -265,7 +265,7 @@ static void snapshot_case(const stream *s, const wr_over_spec *sp, int cut) {
   wr_op_chain_free(a);
   wr_op_chain_free(c);
   cap_destroy(&junk->op);
-  ctx_free(q);
+  support_qctx_free(q);
 }
 
 START_TEST(test_snapshot_restore) {
@@ -326,7 +326,7 @@ START_TEST(test_restore_errors) {
   wr_buf_free(&img);
   wr_op_chain_free(op);
   wr_op_chain_free(op2);
-  ctx_free(q);
+  support_qctx_free(q);
   stream_free(&s);
 }
 END_TEST
@@ -364,7 +364,7 @@ static uint64_t idle_state(const stream *s, wr_frame_kind fk, int64_t p, const w
   ck_assert_int_eq(op->vt->state_size(op), 0);
   ck_assert_int_eq(cap->n, s->n);
   wr_op_chain_free(op);
-  ctx_free(q);
+  support_qctx_free(q);
   return kept;
 }
 
@@ -509,7 +509,7 @@ START_TEST(test_misc_inputs) {
   push_wm(op, WR_WM_END);
   ck_assert_int_eq(cap->n, 2);
   wr_op_chain_free(op);
-  ctx_free(q);
+  support_qctx_free(q);
   stream_free(&s);
 }
 END_TEST

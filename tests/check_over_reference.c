@@ -261,7 +261,7 @@ static void run_reference(const stream *s, const wr_over_spec *sp) {
     for (int w = 0; w < g_nlog; w++) CHECK(cap->wms[w] == g_log[w], "watermark %d", w);
   }
   wr_op_chain_free(op);
-  ctx_free(q);
+  support_qctx_free(q);
 }
 
 /* ---- random streams against the reference ------------------------------- */

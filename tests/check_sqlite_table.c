@@ -22,6 +22,7 @@
 #include "runtime/lookup_cache.h"
 #include "runtime/sqlite_table.h"
 #include "weir.h"
+#include "support_run.h"
 
 /* ---- temporary files ----------------------------------------------------- */
 
@@ -977,9 +978,5 @@ static Suite *suite(void) {
 }
 
 int main(void) {
-  SRunner *r = srunner_create(suite());
-  srunner_run_all(r, CK_NORMAL);
-  int failed = srunner_ntests_failed(r);
-  srunner_free(r);
-  return failed ? 1 : 0;
+  return support_run_suite(suite());
 }

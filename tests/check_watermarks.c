@@ -10,6 +10,7 @@
 #include <stdlib.h>
 
 #include "exec/ops.h"
+#include "support_run.h"
 
 /* Records the watermarks and per-row watermarks it receives. */
 typedef struct probe {
@@ -309,9 +310,5 @@ int main(void) {
   tcase_add_test(tc, proctime_stamps_follow_clock);
   tcase_add_test(tc, proctime_manual_clock_is_per_row);
   suite_add_tcase(s, tc);
-  SRunner *sr = srunner_create(s);
-  srunner_run_all(sr, CK_NORMAL);
-  int failed = srunner_ntests_failed(sr);
-  srunner_free(sr);
-  return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+  return support_run_suite(s);
 }

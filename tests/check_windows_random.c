@@ -21,6 +21,7 @@
 #include "common/timefmt.h"
 #include "support_snapshot.h"
 #include "support_windows.h"
+#include "support_run.h"
 
 /* ---- random streams and the reference ----------------------------------- */
 
@@ -630,9 +631,5 @@ int main(void) {
   tcase_add_loop_test(t, test_snapshot_restore, 0, NCASES * 3);
   tcase_add_loop_test(t, test_hop_many_keys, 0, 2);
   suite_add_tcase(s, t);
-  SRunner *sr = srunner_create(s);
-  srunner_run_all(sr, CK_NORMAL);
-  int failed = srunner_ntests_failed(sr);
-  srunner_free(sr);
-  return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+  return support_run_suite(s);
 }

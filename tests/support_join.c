@@ -30,19 +30,10 @@ int64_t now_ms;  /* the injected query clock */
 static int64_t test_clock(void *ud) { return *(int64_t *)ud; }
 
 wr_qctx *ctx_new(reports *rp) {
-  wr_qctx *q = calloc(1, sizeof *q);
-  q->query_name = "t";
-  wr_arena_init(&q->arena, 0);
-  q->report = on_report;
-  q->report_ud = rp;
+  wr_qctx *q = support_qctx_new(on_report, rp);
   q->clock = test_clock;
   q->clock_ud = &now_ms;
   return q;
-}
-
-void ctx_free(wr_qctx *q) {
-  wr_arena_free(&q->arena);
-  free(q);
 }
 
 void fmt_value(const wr_value *v, char *out, size_t cap) {
@@ -272,7 +263,7 @@ void jd_open(jdirect *d, const wr_join_spec *s, layout lay) {
 
 void jd_close(jdirect *d) {
   wr_op_chain_free(d->join);
-  ctx_free(d->q);
+  support_qctx_free(d->q);
 }
 
 /* ---- interval joins: layout and data ------------------------------------ */

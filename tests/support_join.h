@@ -23,6 +23,7 @@
 #include <stdint.h>
 
 #include "exec/ops.h"
+#include "support_qctx.h"
 
 /* ---- fixtures ----------------------------------------------------------- */
 
@@ -37,9 +38,8 @@ typedef struct reports {
 extern int64_t now_ms;  /* the injected query clock */
 
 /* A query context (on the heap) reporting problems into rp, on the clock
- * now_ms. */
+ * now_ms; freed with support_qctx_free. */
 wr_qctx *ctx_new(reports *rp);
-void ctx_free(wr_qctx *q);
 
 /* A value as text: NULL, true/false, %.17g, 'text', or the integer. */
 void fmt_value(const wr_value *v, char *out, size_t cap);

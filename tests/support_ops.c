@@ -24,17 +24,7 @@ static void on_report(void *ud, const wr_qctx *q, const wr_report *r) {
 }
 
 wr_qctx *ctx_new(reports *rp) {
-  wr_qctx *q = calloc(1, sizeof *q);
-  q->query_name = "t";
-  wr_arena_init(&q->arena, 0);
-  q->report = on_report;
-  q->report_ud = rp;
-  return q;
-}
-
-void ctx_free(wr_qctx *q) {
-  wr_arena_free(&q->arena);
-  free(q);
+  return support_qctx_new(on_report, rp);
 }
 
 static const char *op_name(int op) {
@@ -242,7 +232,7 @@ void pipe_open(pipe *p, const wr_agg_spec *spec, int64_t delay) {
 
 void pipe_close(pipe *p) {
   wr_op_chain_free(p->wma);
-  ctx_free(p->q);
+  support_qctx_free(p->q);
 }
 
 /* ---- text-keyed changelog events ---------------------------------------- */

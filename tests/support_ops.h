@@ -15,6 +15,7 @@
 #include <stdint.h>
 
 #include "exec/ops.h"
+#include "support_qctx.h"
 
 /* ---- fixtures ----------------------------------------------------------- */
 
@@ -27,9 +28,9 @@ typedef struct reports {
   char reason[MAXREP][200];
 } reports;
 
-/* A query context (on the heap) reporting problems into rp. */
+/* A query context (on the heap) reporting problems into rp; freed with
+ * support_qctx_free. */
 wr_qctx *ctx_new(reports *rp);
-void ctx_free(wr_qctx *q);
 
 /* The capture operator: records rows as text. */
 typedef struct capture {

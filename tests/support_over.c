@@ -125,17 +125,7 @@ static void on_report(void *ud, const wr_qctx *q, const wr_report *r) {
 }
 
 wr_qctx *ctx_new(reports *rp) {
-  wr_qctx *q = calloc(1, sizeof *q);
-  q->query_name = "t";
-  wr_arena_init(&q->arena, 0);
-  q->report = on_report;
-  q->report_ud = rp;
-  return q;
-}
-
-void ctx_free(wr_qctx *q) {
-  wr_arena_free(&q->arena);
-  free(q);
+  return support_qctx_new(on_report, rp);
 }
 
 int64_t g_pushed;  /* the last watermark the driver pushed */

@@ -22,6 +22,7 @@
 #include <stdint.h>
 
 #include "exec/ops.h"
+#include "support_qctx.h"
 
 /* An assertion for hot loops: ck_assert records every passing check,
  * which dominates the run time when checking thousands of values. */
@@ -88,9 +89,8 @@ typedef struct reports {
 } reports;
 
 /* A query context (on the heap) counting reports into rp; every report
- * must come from source "src". */
+ * must come from source "src". Freed with support_qctx_free. */
 wr_qctx *ctx_new(reports *rp);
-void ctx_free(wr_qctx *q);
 
 extern int64_t g_pushed;  /* the last watermark the driver pushed */
 extern int64_t g_log[1 << 15];  /* watermarks pushed since the log was reset */

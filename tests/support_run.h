@@ -1,13 +1,24 @@
 /*
- * support_run.h — the main() of a split Check test program: one suite of
- * one test case, run (forking per test, as Check does by default) with
- * its failures turned into the exit status.
+ * support_run.h — the main() of a Check test program: a suite run (forking
+ * per test, as Check does by default) with its failures turned into the
+ * exit status; for split programs, one suite of one test case built from
+ * a list of tests.
  */
 #ifndef WR_TESTS_SUPPORT_RUN_H
 #define WR_TESTS_SUPPORT_RUN_H
 
 #include <check.h>
 #include <stdlib.h>
+
+/* Runs suite s (forking per test, as Check does by default) and frees
+ * it. Returns EXIT_SUCCESS when no test failed. */
+static inline int support_run_suite(Suite *s) {
+  SRunner *sr = srunner_create(s);
+  srunner_run_all(sr, CK_NORMAL);
+  int failed = srunner_ntests_failed(sr);
+  srunner_free(sr);
+  return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
 
 /* Runs tests[0..n) as suite `name`, each under the checked fixture
  * (setup, teardown; either may be NULL) and the timeout in seconds (0:
@@ -21,11 +32,7 @@ static inline int support_run(const char *name, SFun setup, SFun teardown, doubl
   if (timeout > 0) tcase_set_timeout(tc, timeout);
   for (int i = 0; i < n; i++) tcase_add_test(tc, tests[i]);
   suite_add_tcase(s, tc);
-  SRunner *sr = srunner_create(s);
-  srunner_run_all(sr, CK_NORMAL);
-  int failed = srunner_ntests_failed(sr);
-  srunner_free(sr);
-  return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+  return support_run_suite(s);
 }
 
 /* The number of tests in an array of them. */
