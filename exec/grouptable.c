@@ -349,7 +349,9 @@ static bool insert(wr_gtab *gt, wr_gslot *slot, uint64_t hv, const wr_batch *b, 
  * positions later is prefetched, and, when the rows outgrow
  * ROW_PREFETCH_BYTES (about a core's share of cache), then also the row
  * that slot names, PREFETCH_AHEAD positions later: this hides most cache
- * misses of large tables without costing small ones anything. */
+ * misses of large tables without costing small ones anything. A row found
+ * is prefetched for the caller, which reads its state next; when EQ
+ * decides by the hash alone, the probe never waits for it. */
 #define PREFETCH_AHEAD 8
 #define ROW_PREFETCH_BYTES ((uint64_t)768 << 10)
 #define PROBE(HASH, EQ, INSERT)                                              \
@@ -374,6 +376,7 @@ static bool insert(wr_gtab *gt, wr_gslot *slot, uint64_t hv, const wr_batch *b, 
         if (s->hash == hv) {                                                \
           const uint8_t *row = wr_gtab_row(gt, s->gid1 - 1);                \
           if (EQ) {                                                         \
+            __builtin_prefetch(row, 1);                                     \
             gids[k] = s->gid1 - 1;                                          \
             break;                                                          \
           }                                                                 \
@@ -390,10 +393,17 @@ weir_status wr_gtab_find_or_add(wr_gtab *gt, const wr_batch *b, const int *cols,
                                 const uint64_t *h, const int *sel, int n, uint32_t *gids) {
   const wr_vec *v0 = gt->nkeys == 1 ? &b->cols[cols[0]] : NULL;
   if (v0 && !v0->nulls && wr_type_is_i64(v0->type)) {
-    /* One 64-bit integer key without NULLs in this batch: compare words. */
+    /* One 64-bit integer key without NULLs in this batch: compare words.
+     * When the table's key has the batch column's type, its stored hashes
+     * are wr_hash_u64 of the keys (a bijection) or NULL_HASH for a NULL
+     * key, so any other equal hash means an equal key and the row is not
+     * read. */
     const int64_t *x = v0->data;
-    uint32_t off = gt->key_off[0];
-    PROBE(BATCH_HASH, !row[ROW_NULLS] && memcmp(row + off, &x[ROW_OF(k)], 8) == 0,
+    const uint32_t off = gt->key_off[0];
+    const bool by_hash = gt->key_types[0] == v0->type;
+    PROBE(BATCH_HASH,
+          (by_hash && hv != NULL_HASH) ||
+              (!row[ROW_NULLS] && memcmp(row + off, &x[ROW_OF(k)], 8) == 0),
           insert(gt, s, hv, b, cols, ROW_OF(k), &gids[k]));
   } else {
     PROBE(BATCH_HASH, keys_eq(gt, row, b, cols, ROW_OF(k)),

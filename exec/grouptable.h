@@ -74,7 +74,9 @@ size_t wr_gtab_key_bytes(int nkeys, const weir_type *key_types);
 void wr_gtab_hash(const wr_batch *b, int nkeys, const int *cols, uint64_t *h);
 
 /* For k in [0, n): finds the group of row r = sel ? sel[k] : k of b (keys
- * in columns cols, hashes in h[r]), creating it if missing, and stores its
+ * in columns cols, hashes in h[r] as wr_gtab_hash computes them: a single
+ * integer key is then matched by its hash alone), creating it if missing,
+ * and stores its
  * id in gids[k]. Returns WEIR_ENOMEM when memory runs out (groups found or
  * created before that point stay valid). */
 weir_status wr_gtab_find_or_add(wr_gtab *gt, const wr_batch *b, const int *cols,
