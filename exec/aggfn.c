@@ -24,6 +24,19 @@
  * times does not copy every row. Merge treats src's rows as arriving after
  * dst's.
  *
+ * MIN/MAX over integer types keep an order key (aggfn_int.h, st_ext) in
+ * place of the value: the sign bit flipped for MAX, and the complement of
+ * that for MIN, so that the larger unsigned key always wins, a zeroed
+ * state loses to any input, and merging is one unsigned maximum. Images
+ * (save/load) hold the value itself, as before keys.
+ *
+ * Shared counts (wr_agg_layout): a call whose count of non-NULL inputs
+ * equals another's by construction (same argument, same FILTER, neither
+ * DISTINCT) reads that one (c->nrel) instead of keeping its own: its
+ * update, merge and load leave the count to its keeper. This makes
+ * a HOP slice state of COUNT(*), SUM(x), MAX(x) 32 bytes instead of 56,
+ * which matters most where states are many and merged often (HOP).
+ *
  * Merging works over many (dst, src) pairs per call (wr_agg_merge_n, used
  * when windows combine slices): COUNT, SUM, AVG and numeric MIN/MAX run
  * one typed loop over the pairs; the others merge pair by pair.
@@ -31,6 +44,8 @@
  */
 #include "aggfn_int.h"
 
+#include <assert.h>
+#include <stddef.h>
 #include <string.h>
 
 const char *wr_agg_name(wr_aggfn fn) {
@@ -150,12 +165,19 @@ weir_status wr_agg_check(const wr_agg_call *c, int ninput, const weir_type *inpu
   return WEIR_OK;
 }
 
+bool wr_agg_is_ext(const wr_agg_call *c) {
+  return (c->fn == WR_AGG_MIN || c->fn == WR_AGG_MAX) && c->arg_type != WEIR_TEXT &&
+         c->arg_type != WEIR_DOUBLE;
+}
+
 size_t wr_agg_inner_size(const wr_agg_call *c) {
   switch (c->fn) {
     case WR_AGG_COUNT_STAR:
-    case WR_AGG_COUNT: return sizeof(st_count);
+    case WR_AGG_COUNT: return c->nrel ? 0 : sizeof(st_count);
     case WR_AGG_MIN:
-    case WR_AGG_MAX: return c->arg_type == WEIR_TEXT ? sizeof(st_text) : sizeof(st_num);
+    case WR_AGG_MAX:
+      if (wr_agg_is_ext(c)) return c->nrel ? sizeof(uint64_t) : sizeof(st_ext);
+      return c->arg_type == WEIR_TEXT ? sizeof(st_text) : sizeof(st_num);
     case WR_AGG_FIRST:
     case WR_AGG_LAST: return sizeof(st_pick);
     case WR_AGG_STDDEV_POP:
@@ -168,6 +190,45 @@ size_t wr_agg_inner_size(const wr_agg_call *c) {
 
 size_t wr_agg_state_size(const wr_agg_call *c) {
   return wr_agg_inner_size(c) + (c->distinct ? sizeof(uint64_t) : 0);
+}
+
+/* Byte offset of the count of non-NULL inputs in a call's own state. */
+static size_t count_pos(const wr_agg_call *c) {
+  bool count = c->fn == WR_AGG_COUNT || c->fn == WR_AGG_COUNT_STAR;
+  return count ? offsetof(st_count, n) : offsetof(st_ext, n);
+}
+
+/* The count call i reads in place of its own (see wr_agg_layout): -1
+ * for the group's row count, another call's index, or i itself when it
+ * keeps its own. */
+static int lender(const wr_agg_call *c, int n, int i, long rows_at) {
+  if (c[i].fn == WR_AGG_COUNT_STAR && c[i].filter < 0 && rows_at >= 0) return -1;
+  if (c[i].distinct || (c[i].fn != WR_AGG_COUNT && !wr_agg_is_ext(&c[i]))) return i;
+  int count = -1, ext = -1;
+  for (int j = 0; j < n; j++) {
+    if (c[j].distinct || c[j].arg != c[i].arg || c[j].filter != c[i].filter) continue;
+    if (c[j].fn == WR_AGG_SUM || c[j].fn == WR_AGG_AVG) return j;
+    if (c[j].fn == WR_AGG_COUNT && count < 0) count = j;
+    if (wr_agg_is_ext(&c[j]) && ext < 0) ext = j;
+  }
+  return count >= 0 ? count : ext;
+}
+
+size_t wr_agg_layout(wr_agg_call *c, int n, size_t base, long rows_at, size_t *off) {
+  /* Sizes first (any nonzero nrel leaves the count out), then offsets. */
+  for (int i = 0; i < n; i++) c[i].nrel = lender(c, n, i, rows_at) != i;
+  for (int i = 0; i < n; i++) {
+    off[i] = base;
+    base += wr_agg_state_size(&c[i]);
+  }
+  for (int i = 0; i < n; i++) {
+    if (!c[i].nrel) continue;
+    int j = lender(c, n, i, rows_at);
+    long at = j < 0 ? rows_at : (long)(off[j] + count_pos(&c[j]));
+    c[i].nrel = (int)(at - (long)off[i]);
+    assert(c[i].nrel != 0);
+  }
+  return base;
 }
 
 /* ---- update ------------------------------------------------------------- */
@@ -209,14 +270,35 @@ static inline int64_t add_wrap(int64_t acc, int64_t x, int64_t sg) {
     });                                                                     \
   } while (0)
 
-#define MINMAX_NUM(T, FIELD, OP)                                            \
+#define MINMAX_F64(OP)                                                      \
   do {                                                                      \
-    const T *x = (const T *)v->data;                                        \
+    const double *x = WR_VEC_F64(v);                                        \
     ADD_ROWS({                                                              \
       st_num *s = ST(st_num);                                               \
-      if (!s->n || x[r] OP s->v.FIELD) s->v.FIELD = x[r];                   \
+      if (!s->n || x[r] OP s->v.d) s->v.d = x[r];                           \
       s->n++;                                                               \
     });                                                                     \
+  } while (0)
+
+/* Integer MIN/MAX over column type T: the larger order key wins; the
+ * count is kept only when the call has its own (own in scope). */
+#define EXT_INT(T)                                                          \
+  do {                                                                      \
+    const T *x = (const T *)v->data;                                        \
+    if (own) {                                                              \
+      ADD_ROWS({                                                            \
+        st_ext *s = ST(st_ext);                                             \
+        uint64_t kx = wr_agg_ext_key((int64_t)x[r], flip);                  \
+        s->key = kx > s->key ? kx : s->key;                                 \
+        s->n++;                                                             \
+      });                                                                   \
+    } else {                                                                \
+      ADD_ROWS({                                                            \
+        uint64_t *s = ST(uint64_t);                                         \
+        uint64_t kx = wr_agg_ext_key((int64_t)x[r], flip);                  \
+        *s = kx > *s ? kx : *s;                                             \
+      });                                                                   \
+    }                                                                       \
   } while (0)
 
 /* A copy of text s in arena (NULL pointer for the empty string); false
@@ -246,20 +328,15 @@ static weir_status minmax_text(size_t off, uint8_t *const *st, const wr_vec *v,
 static void minmax(const wr_agg_call *c, size_t off, uint8_t *const *st, const wr_vec *v,
                    const int *sel, int n, const int8_t *sign) {
   const uint8_t *nl = v->nulls;
-  bool mn = c->fn == WR_AGG_MIN;
+  const bool mn = c->fn == WR_AGG_MIN, own = !c->nrel;
+  const uint64_t flip = mn ? ~(uint64_t)0 : 0;
   switch (v->type) {
-    case WEIR_BOOLEAN:
-      if (mn) MINMAX_NUM(uint8_t, i, <); else MINMAX_NUM(uint8_t, i, >);
-      break;
-    case WEIR_INT:
-      if (mn) MINMAX_NUM(int32_t, i, <); else MINMAX_NUM(int32_t, i, >);
-      break;
+    case WEIR_BOOLEAN: EXT_INT(uint8_t); break;
+    case WEIR_INT: EXT_INT(int32_t); break;
     case WEIR_DOUBLE:
-      if (mn) MINMAX_NUM(double, d, <); else MINMAX_NUM(double, d, >);
+      if (mn) MINMAX_F64(<); else MINMAX_F64(>);
       break;
-    default:
-      if (mn) MINMAX_NUM(int64_t, i, <); else MINMAX_NUM(int64_t, i, >);
-      break;
+    default: EXT_INT(int64_t); break;
   }
 }
 
@@ -399,6 +476,7 @@ static int narrow(const uint8_t *f, const uint8_t *fn, const int *sel, uint8_t *
 weir_status wr_agg_update(const wr_agg_call *c, size_t off, uint8_t *const *st,
                           const wr_batch *b, const int *sel, int n, const int8_t *sign,
                           wr_arena *arena) {
+  if (c->nrel && !wr_agg_is_ext(c)) return WEIR_OK;  /* a COUNT kept elsewhere */
   if (c->filter < 0) {
     if (!c->distinct) return wr_agg_rows(c, off, st, b, sel, n, sign, arena);
     return wr_agg_distinct_update(c, off, st, b, sel, n, sign, arena);
@@ -419,7 +497,9 @@ weir_status wr_agg_update(const wr_agg_call *c, size_t off, uint8_t *const *st,
 void wr_agg_one(const wr_agg_call *c, uint8_t *s, wr_agg_val v, int sg) {
   switch (c->fn) {
     case WR_AGG_COUNT_STAR:
-    case WR_AGG_COUNT: ((st_count *)s)->n += sg; break;
+    case WR_AGG_COUNT:
+      if (!c->nrel) ((st_count *)s)->n += sg;
+      break;
     case WR_AGG_SUM:
     case WR_AGG_AVG: {
       st_num *x = (st_num *)s;
@@ -440,13 +520,16 @@ void wr_agg_one(const wr_agg_call *c, uint8_t *s, wr_agg_val v, int sg) {
         x->n++;
         break;
       }
-      st_num *x = (st_num *)s;
       if (c->arg_type == WEIR_DOUBLE) {
+        st_num *x = (st_num *)s;
         if (!x->n || (want < 0 ? v.d < x->v.d : v.d > x->v.d)) x->v.d = v.d;
-      } else {
-        if (!x->n || (want < 0 ? v.i < x->v.i : v.i > x->v.i)) x->v.i = v.i;
+        x->n++;
+        break;
       }
-      x->n++;
+      st_ext *x = (st_ext *)s;
+      uint64_t kx = wr_agg_ext_key(v.i, want < 0 ? ~(uint64_t)0 : 0);
+      if (kx > x->key) x->key = kx;
+      if (!c->nrel) x->n++;
       break;
     }
     case WR_AGG_STDDEV_POP:
@@ -479,6 +562,10 @@ void wr_agg_one(const wr_agg_call *c, uint8_t *s, wr_agg_val v, int sg) {
   } while (0)
 
 #define NUM(sp) ((const st_num *)(sp))
+#define EXT(sp) ((const st_ext *)(sp))
+/* The count a COUNT or integer MIN/MAX state keeps or reads (c->nrel). */
+#define COUNT_AT(c, sp) \
+  (*(const int64_t *)((const uint8_t *)(sp) + ((c)->nrel ? (c)->nrel : (int)count_pos(c))))
 #define PK(sp) ((const st_pick *)(sp))
 #define PICK_NULL(sp) (!PK(sp)->has || PK(sp)->null)
 
@@ -489,7 +576,7 @@ weir_status wr_agg_final(const wr_agg_call *c, size_t off, const uint8_t *const 
   double x = 0;
   switch (c->fn) {
     case WR_AGG_COUNT_STAR:
-    case WR_AGG_COUNT: FINAL(int64_t, false, ((const st_count *)sp)->n); break;
+    case WR_AGG_COUNT: FINAL(int64_t, false, COUNT_AT(c, sp)); break;
     case WR_AGG_SUM:
       if (c->arg_type == WEIR_DOUBLE)
         FINAL(double, NUM(sp)->n <= 0, NUM(sp)->v.d);
@@ -503,17 +590,25 @@ weir_status wr_agg_final(const wr_agg_call *c, size_t off, const uint8_t *const 
         FINAL(double, NUM(sp)->n <= 0, (double)NUM(sp)->v.i / (double)NUM(sp)->n);
       break;
     case WR_AGG_MIN:
-    case WR_AGG_MAX:
+    case WR_AGG_MAX: {
+      const uint64_t flip = c->fn == WR_AGG_MIN ? ~(uint64_t)0 : 0;
       switch (c->arg_type) {
-        case WEIR_BOOLEAN: FINAL(uint8_t, NUM(sp)->n <= 0, (uint8_t)NUM(sp)->v.i); break;
-        case WEIR_INT: FINAL(int32_t, NUM(sp)->n <= 0, (int32_t)NUM(sp)->v.i); break;
+        case WEIR_BOOLEAN:
+          FINAL(uint8_t, COUNT_AT(c, sp) <= 0, (uint8_t)wr_agg_ext_value(EXT(sp)->key, flip));
+          break;
+        case WEIR_INT:
+          FINAL(int32_t, COUNT_AT(c, sp) <= 0, (int32_t)wr_agg_ext_value(EXT(sp)->key, flip));
+          break;
         case WEIR_DOUBLE: FINAL(double, NUM(sp)->n <= 0, NUM(sp)->v.d); break;
         case WEIR_TEXT:
           FINAL(wr_str, ((const st_text *)sp)->n <= 0, ((const st_text *)sp)->v);
           break;
-        default: FINAL(int64_t, NUM(sp)->n <= 0, NUM(sp)->v.i); break;
+        default:
+          FINAL(int64_t, COUNT_AT(c, sp) <= 0, wr_agg_ext_value(EXT(sp)->key, flip));
+          break;
       }
       break;
+    }
     case WR_AGG_STDDEV_POP:
     case WR_AGG_STDDEV_SAMP:
     case WR_AGG_VAR_POP:
@@ -589,12 +684,12 @@ static weir_status merge_one(const wr_agg_call *c, uint8_t *dst, const uint8_t *
     }                                                                       \
   } while (0)
 
-/* MIN/MAX: src's extreme replaces dst's when dst has none or src's is
- * beyond it; the counts add. Which one wins is data, so the value bits are
- * selected with a mask rather than a branch. */
-#define MERGE_EXT(FIELD, OP)                                                \
+/* DOUBLE MIN/MAX: src's extreme replaces dst's when dst has none or
+ * src's is beyond it; the counts add. Which one wins is data, so the
+ * value bits are selected with a mask rather than a branch. */
+#define MERGE_F64(OP)                                                       \
   MERGE_N(st_num, {                                                         \
-    bool take = (s->n > 0) & ((d->n <= 0) | (s->v.FIELD OP d->v.FIELD));     \
+    bool take = (s->n > 0) & ((d->n <= 0) | (s->v.d OP d->v.d));             \
     uint64_t keep = (uint64_t)d->v.i;                                       \
     uint64_t mask = 0 - (uint64_t)take;                                     \
     d->v.i = (int64_t)(keep ^ ((keep ^ (uint64_t)s->v.i) & mask));           \
@@ -607,7 +702,9 @@ weir_status wr_agg_merge_n(const wr_agg_call *c, size_t off, uint8_t *const *dst
   if (!c->distinct) {
     switch (c->fn) {
       case WR_AGG_COUNT_STAR:
-      case WR_AGG_COUNT: MERGE_N(st_count, d->n += s->n); return WEIR_OK;
+      case WR_AGG_COUNT:
+        if (!c->nrel) MERGE_N(st_count, d->n += s->n);
+        return WEIR_OK;
       case WR_AGG_SUM:
       case WR_AGG_AVG:
         if (dbl)
@@ -616,12 +713,18 @@ weir_status wr_agg_merge_n(const wr_agg_call *c, size_t off, uint8_t *const *dst
           MERGE_N(st_num, { d->v.i = add_wrap(d->v.i, s->v.i, 1); d->n += s->n; });
         return WEIR_OK;
       case WR_AGG_MIN:
-        if (text) break;
-        if (dbl) MERGE_EXT(d, <); else MERGE_EXT(i, <);
-        return WEIR_OK;
       case WR_AGG_MAX:
         if (text) break;
-        if (dbl) MERGE_EXT(d, >); else MERGE_EXT(i, >);
+        if (dbl) {
+          if (c->fn == WR_AGG_MIN) MERGE_F64(<); else MERGE_F64(>);
+        } else if (c->nrel) {
+          MERGE_N(uint64_t, *d = *s > *d ? *s : *d);
+        } else {
+          MERGE_N(st_ext, {
+            d->key = s->key > d->key ? s->key : d->key;
+            d->n += s->n;
+          });
+        }
         return WEIR_OK;
       default: break;
     }
@@ -651,7 +754,7 @@ static bool same_pick(const wr_agg_call *c, const st_pick *x, const st_pick *y) 
 bool wr_agg_same(const wr_agg_call *c, const uint8_t *a, const uint8_t *b) {
   switch (c->fn) {
     case WR_AGG_COUNT_STAR:
-    case WR_AGG_COUNT: return ((const st_count *)a)->n == ((const st_count *)b)->n;
+    case WR_AGG_COUNT: return COUNT_AT(c, a) == COUNT_AT(c, b);
     case WR_AGG_FIRST:
     case WR_AGG_LAST: return same_pick(c, PK(a), PK(b));
     case WR_AGG_STDDEV_POP:
@@ -669,6 +772,11 @@ bool wr_agg_same(const wr_agg_call *c, const uint8_t *a, const uint8_t *b) {
     const st_text *x = (const st_text *)a, *y = (const st_text *)b;
     if ((x->n <= 0) != (y->n <= 0)) return false;
     return x->n <= 0 || wr_str_cmp(x->v, y->v) == 0;
+  }
+  if (wr_agg_is_ext(c)) {
+    int64_t na = COUNT_AT(c, a), nb = COUNT_AT(c, b);
+    if ((na <= 0) != (nb <= 0)) return false;
+    return na <= 0 || EXT(a)->key == EXT(b)->key;
   }
   const st_num *x = NUM(a), *y = NUM(b);
   if ((x->n <= 0) != (y->n <= 0)) return false;
@@ -718,7 +826,7 @@ static bool rd_text(wr_rd *in, wr_arena *arena, wr_str *s) {
 static void save_inner(const wr_agg_call *c, const uint8_t *s, wr_buf *out) {
   switch (c->fn) {
     case WR_AGG_COUNT_STAR:
-    case WR_AGG_COUNT: wr_buf_put_u64(out, (uint64_t)((const st_count *)s)->n); return;
+    case WR_AGG_COUNT: wr_buf_put_u64(out, (uint64_t)COUNT_AT(c, s)); return;
     case WR_AGG_STDDEV_POP:
     case WR_AGG_STDDEV_SAMP:
     case WR_AGG_VAR_POP:
@@ -749,6 +857,14 @@ static void save_inner(const wr_agg_call *c, const uint8_t *s, wr_buf *out) {
     put_text(out, t->v);
     return;
   }
+  if (wr_agg_is_ext(c)) {
+    /* The value itself (0 when there is none), as before order keys. */
+    int64_t n = COUNT_AT(c, s);
+    uint64_t flip = c->fn == WR_AGG_MIN ? ~(uint64_t)0 : 0;
+    wr_buf_put_u64(out, (uint64_t)n);
+    wr_buf_put_u64(out, n > 0 ? (uint64_t)wr_agg_ext_value(EXT(s)->key, flip) : 0);
+    return;
+  }
   const st_num *x = NUM(s);
   uint64_t bits;
   memcpy(&bits, &x->v, sizeof bits);
@@ -756,11 +872,17 @@ static void save_inner(const wr_agg_call *c, const uint8_t *s, wr_buf *out) {
   wr_buf_put_u64(out, bits);
 }
 
+/* Where a loaded COUNT or integer MIN/MAX puts its count: its own, or
+ * the one it reads (written with the same value by its keeper). */
+static int64_t *count_slot(const wr_agg_call *c, uint8_t *s) {
+  return (int64_t *)(s + (c->nrel ? c->nrel : (int)count_pos(c)));
+}
+
 static bool load_inner(const wr_agg_call *c, uint8_t *s, wr_rd *in, wr_arena *arena) {
   switch (c->fn) {
     case WR_AGG_COUNT_STAR:
     case WR_AGG_COUNT:
-      ((st_count *)s)->n = (int64_t)wr_rd_u64(in);
+      *count_slot(c, s) = (int64_t)wr_rd_u64(in);
       return !in->bad;
     case WR_AGG_STDDEV_POP:
     case WR_AGG_STDDEV_SAMP:
@@ -789,6 +911,13 @@ static bool load_inner(const wr_agg_call *c, uint8_t *s, wr_rd *in, wr_arena *ar
     st_text *t = (st_text *)s;
     t->n = (int64_t)wr_rd_u64(in);
     return rd_text(in, arena, &t->v);
+  }
+  if (wr_agg_is_ext(c)) {
+    int64_t n = (int64_t)wr_rd_u64(in);
+    int64_t v = (int64_t)wr_rd_u64(in);
+    *count_slot(c, s) = n;
+    ((st_ext *)s)->key = n > 0 ? wr_agg_ext_key(v, c->fn == WR_AGG_MIN ? ~(uint64_t)0 : 0) : 0;
+    return !in->bad;
   }
   st_num *x = (st_num *)s;
   x->n = (int64_t)wr_rd_u64(in);

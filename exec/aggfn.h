@@ -9,9 +9,10 @@
  * typed.
  *
  * States (all zero when a group is created, which is "no input yet"):
- *   COUNT(*), COUNT(x)   n
+ *   COUNT(*), COUNT(x)   n (or none: wr_agg_layout)
  *   SUM, AVG             sum (int64 for integer input, double for DOUBLE), n
- *   MIN, MAX             value (int64, double or text slice), n
+ *   MIN, MAX             value (an order key for integer types, double or
+ *                        text slice), n (integer types: or none)
  *   STDDEV_*, VAR_*      Welford's n, mean, M2 (aggfn_stat.c)
  *   FIRST, LAST          time and value of the winning row, a NULL flag
  * n counts the non-NULL inputs applied; SUM, AVG, MIN, MAX and the _POP
@@ -41,8 +42,25 @@
  * combination over inputs of the given types; fills err otherwise. */
 weir_status wr_agg_check(const wr_agg_call *c, int ninput, const weir_type *input_types,
                          wr_err *err);
-/* Bytes of state (a multiple of 8). */
+/* Bytes of state (a multiple of 8): without the count when the call
+ * reads another's (c->nrel), so 0 for such a COUNT and 8 for such an
+ * integer MIN/MAX. */
 size_t wr_agg_state_size(const wr_agg_call *c);
+/* Lays out the states of calls c[0..n) one after another from byte base,
+ * offsets into off[], and returns the end. Counts are shared where they
+ * are equal by construction: a COUNT(*) without FILTER reads the group's
+ * row count at byte rows_at (when rows_at >= 0); a COUNT(x) and a MIN/MAX
+ * over an integer type read the count of non-NULL inputs of another call
+ * over the same argument and FILTER (SUM/AVG first, else COUNT(x), else
+ * the first such MIN/MAX), none of them DISTINCT. Sets c[i].nrel. MIN/MAX
+ * skip retractions while the others count them, so the caller must feed
+ * MIN/MAX append-only input (the planner refuses the rest).
+ * The caller keeps the row count at rows_at itself (+1 per row, -1 per
+ * retraction), merges it and restores it from images. A call that reads
+ * another's count never updates, merges or loads it except as its keeper
+ * does (a load writes the same value into it): the functions below are
+ * right for such a call only when applied to all calls of the state. */
+size_t wr_agg_layout(wr_agg_call *c, int n, size_t base, long rows_at, size_t *off);
 
 /* Folds rows r_k = sel ? sel[k] : k (k < n) of b into the states at
  * st[k] + off. sign (per batch row, or NULL for all +1) is -1 for rows that

@@ -29,6 +29,27 @@ typedef struct st_num {
   int64_t n;      /* non-NULL inputs applied */
 } st_num;
 
+/* MIN/MAX over an integer type (BOOLEAN, INT, BIGINT and the time
+ * types): the extreme as an order key, so that the larger key always wins
+ * and a zeroed state is "no input". See wr_agg_ext_key. n is left out
+ * when the call reads another's count (c->nrel). */
+typedef struct st_ext {
+  uint64_t key;
+  int64_t n;
+} st_ext;
+
+#define WR_AGG_EXT_SIGN ((uint64_t)1 << 63)
+
+/* The order key of integer x: x with its sign bit flipped (signed order
+ * as unsigned order) for MAX, and the complement of that for MIN (flip
+ * all ones), so that the larger key is the winner either way. */
+static inline uint64_t wr_agg_ext_key(int64_t x, uint64_t flip) {
+  return (uint64_t)x ^ WR_AGG_EXT_SIGN ^ flip;
+}
+static inline int64_t wr_agg_ext_value(uint64_t key, uint64_t flip) {
+  return (int64_t)(key ^ flip ^ WR_AGG_EXT_SIGN);
+}
+
 typedef struct st_text {
   wr_str v;       /* extreme so far, in the group's arena */
   int64_t n;
@@ -96,6 +117,8 @@ typedef struct st_pick {
 
 /* Bytes of the inner state (without the DISTINCT set pointer). */
 size_t wr_agg_inner_size(const wr_agg_call *c);
+/* Whether c is a MIN/MAX over an integer type (state st_ext). */
+bool wr_agg_is_ext(const wr_agg_call *c);
 /* Whether the function may take DISTINCT. */
 bool wr_agg_distinct_ok(wr_aggfn fn);
 

@@ -9,7 +9,11 @@
  * columns of every row (grouptable.h), find or create each row's group,
  * collect a pointer to each row's group state, then fold every aggregate
  * over the batch with one typed loop (aggfn.h). Retraction rows (-U, -D)
- * carry sign -1.
+ * carry sign -1. A group's state is a header (wr_ghdr: its row count)
+ * and the calls' states, laid out by wr_agg_layout so that calls whose
+ * counts are equal by construction keep one: a plain COUNT(*) is the row
+ * count, and COUNT(x) and integer MIN/MAX read the count of a sibling
+ * over the same argument.
  *
  * Changelog mode (WR_WIN_NONE) keeps one group table. Before folding a
  * batch it lists the groups the batch touches, in order of first touch,
@@ -430,14 +434,12 @@ wr_op *wr_hashagg_new(wr_qctx *ctx, const wr_agg_spec *spec, wr_err *err) {
   }
   if (windowed)
     for (int i = 0; i < 3; i++) h->out_types[c++] = WEIR_TIMESTAMP;
-  size_t off = sizeof(wr_ghdr);
-  for (int a = 0; a < h->naggs; a++) {
-    h->agg_off[a] = off;
-    off += wr_agg_state_size(&h->aggs[a]);
-    h->out_types[c++] = h->aggs[a].result_type;
-  }
-  h->state_size = h->table_state = off;
+  for (int a = 0; a < h->naggs; a++) h->out_types[c++] = h->aggs[a].result_type;
   h->ring = h->win.kind == WR_WIN_HOP && h->emit == WR_EMIT_FINAL;
+  /* Ring states keep no epoch (hashagg_ring.c): the calls follow rows. */
+  size_t base = h->ring ? sizeof(int64_t) : sizeof(wr_ghdr);
+  size_t off = wr_agg_layout(h->aggs, h->naggs, base, (long)offsetof(wr_ghdr, rows), h->agg_off);
+  h->state_size = h->table_state = off;
   if (h->ring) {
     /* Key rows of whole cache lines (grouptable.h). */
     size_t kb = wr_gtab_key_bytes(h->nkeys, h->key_types);

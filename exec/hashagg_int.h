@@ -35,13 +35,15 @@
 #include "grouptable.h"
 #include "ops.h"
 
+/* The header of a group state, before the calls' states (laid out by
+ * wr_agg_layout; a plain COUNT(*) reads rows). Ring states (HOP, EMIT
+ * FINAL) have rows only: their calls start at 8. */
 typedef struct wr_ghdr {
   int64_t rows;       /* rows folded in (retractions subtract) */
   uint64_t epoch;     /* changelog mode: last batch that touched the group;
                        * slices (CHANGES/EVERY): the period in which it was
                        * listed as touched; images: the emission that last
-                       * handled it; ring accumulators: the firing that
-                       * last wrote them */
+                       * handled it */
 } wr_ghdr;
 
 /* One slice of windowed state; it owns its groups (and their memory). In
@@ -158,14 +160,15 @@ typedef struct wr_hashagg {
   /* Ring mode (HOP, EMIT FINAL; hashagg_ring.c). */
   bool ring;
   wr_gtab *keyt;          /* keys and their wr_hkey; NULL while empty */
-  uint64_t ring_stamp;    /* window firings so far */
+  uint32_t ring_stamp;    /* window firings so far, skipping 0 */
   size_t keyt_base;       /* keyt's arena use after its last rebuild */
   size_t ring_stride;     /* bytes between states in slice pages and acc:
                            * state_size rounded up to a power of two up to
                            * 64, then to whole cache lines */
-  uint8_t *acc;           /* per key id: the firing window's merged state
-                           * (header epoch: the firing that wrote it) */
+  uint8_t *acc;           /* per key id: the firing window's merged state */
   uint8_t *acc_raw;       /* its allocation (acc is on a cache line) */
+  uint32_t *acc_stamp;    /* per key id: the firing that wrote acc (low
+                           * bits of ring_stamp, never 0) */
   uint32_t *worder;       /* per firing: key ids in order of first merge */
   uint32_t acc_cap;       /* key ids acc and worder hold */
   wr_arena *rarenas;      /* retired slices' arenas, freed at the next flush */

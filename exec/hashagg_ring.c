@@ -23,7 +23,11 @@
  * up to date after. The states of the rows a few positions ahead are
  * prefetched, and the aggregate loops (aggfn.h) run over the state
  * pointers as over any groups. States (and accumulators) sit on a stride
- * that never straddles a cache line (ring_stride).
+ * that never straddles a cache line (ring_stride), and are as small as
+ * the calls allow: a row count and the calls' states, without the
+ * header's epoch (firings stamp accumulators in h->acc_stamp), with
+ * counts shared between calls (wr_agg_layout). COUNT(*), SUM(x) and
+ * MAX(x) take 32 bytes, two states to a cache line.
  * Firing window [ws, we), made of the first k open slices, slice after
  * slice: each state p of the slice is merged into the key's accumulator,
  * h->acc[kids[p]], a state per key id — the slice's states and key list
@@ -261,12 +265,15 @@ static bool acc_fit(wr_hashagg *h, uint32_t n) {
   uint32_t *wo = realloc(h->worder, sizeof *wo * cap);
   if (!wo) return false;
   h->worder = wo;
+  uint32_t *as = realloc(h->acc_stamp, sizeof *as * cap);
+  if (!as) return false;
+  /* Stamp 0: no firing wrote the new accumulators. */
+  memset(as + h->acc_cap, 0, sizeof *as * (cap - h->acc_cap));
+  h->acc_stamp = as;
   uint8_t *raw = malloc(stride * cap + 63);
   if (!raw) return false;
   uint8_t *acc = raw + (64 - (uintptr_t)raw % 64) % 64;
   if (h->acc_cap) memcpy(acc, h->acc, stride * h->acc_cap);
-  /* Epoch 0: no firing wrote the new accumulators. */
-  memset(acc + stride * h->acc_cap, 0, stride * (cap - h->acc_cap));
   free(h->acc_raw);
   h->acc_raw = raw;
   h->acc = acc;
@@ -278,8 +285,10 @@ static bool acc_fit(wr_hashagg *h, uint32_t n) {
 static void acc_free(wr_hashagg *h) {
   free(h->acc_raw);
   free(h->worder);
+  free(h->acc_stamp);
   h->acc_raw = h->acc = NULL;
   h->worder = NULL;
+  h->acc_stamp = NULL;
   h->acc_cap = 0;
 }
 
@@ -299,20 +308,23 @@ static inline void copy_slot(uint8_t *d, const uint8_t *s, size_t stride) {
     for (size_t o = 0; o < stride; o += 64) memcpy(d + o, s + o, 64);
   } else if (stride == 32) {
     memcpy(d, s, 32);
-  } else {
+  } else if (stride == 16) {
     memcpy(d, s, 16);
+  } else {
+    memcpy(d, s, 8);
   }
 }
 
 /* Merges slice s into the accumulators of firing `stamp`, listing keys
  * met for the first time in worder[*nw ..]. */
-static weir_status merge_slice(wr_hashagg *h, const wr_hslice *s, uint64_t stamp, uint32_t *nw,
+static weir_status merge_slice(wr_hashagg *h, const wr_hslice *s, uint32_t stamp, uint32_t *nw,
                                wr_err *err) {
   const size_t ss = h->state_size, stride = h->ring_stride;
   const int pcap = h->scap < MERGE_CHUNK ? h->scap : MERGE_CHUNK;
   const bool flat = h->flat;
   const uint32_t n = s->nkids, *kids = s->kids;
   uint8_t *const acc0 = h->acc, **dst = h->st;
+  uint32_t *const astamp = h->acc_stamp;
   const uint8_t **src = h->ost;
   uint32_t *worder = h->worder, w = *nw;
   int np = 0;
@@ -323,18 +335,16 @@ static weir_status merge_slice(wr_hashagg *h, const wr_hslice *s, uint64_t stamp
       if (p + FIRE_AHEAD < n) __builtin_prefetch(acc0 + (size_t)kids[p + FIRE_AHEAD] * stride);
       uint32_t g = kids[p];
       uint8_t *acc = acc0 + (size_t)g * stride;
-      wr_ghdr *ah = (wr_ghdr *)acc;
-      if (ah->epoch != stamp) {
+      if (astamp[g] != stamp) {
+        astamp[g] = stamp;
         worder[w++] = g;
         if (flat) {
           copy_slot(acc, st, stride);
-          ah->epoch = stamp;
           continue;
         }
         memset(acc, 0, ss);
-        ah->epoch = stamp;
       }
-      ah->rows += ((const wr_ghdr *)st)->rows;
+      ((wr_ghdr *)acc)->rows += ((const wr_ghdr *)st)->rows;
       dst[np] = acc;
       src[np] = st;
       if (++np == pcap) {
@@ -398,7 +408,12 @@ weir_status wr_hashagg_ring_fire(wr_hashagg *h, int k, int64_t ws, int64_t we, w
   weir_status fst = h->orow ? wr_hashagg_flush(h, err) : WEIR_OK;
   if (fst != WEIR_OK) return fst;
   wr_arena_reset(&h->marena);
-  const uint64_t stamp = ++h->ring_stamp;
+  if (!++h->ring_stamp) {
+    /* The stamps wrapped: forget them all. */
+    memset(h->acc_stamp, 0, sizeof *h->acc_stamp * h->acc_cap);
+    h->ring_stamp = 1;
+  }
+  const uint32_t stamp = h->ring_stamp;
   /* The first slice retires with this window when it is its last one. */
   const bool retire = h->slices[0]->last_end <= we;
   uint32_t nw = 0;

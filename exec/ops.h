@@ -77,6 +77,9 @@ typedef struct wr_agg_call {
   int order;          /* FIRST/LAST: TIMESTAMP input column ordering the rows
                        * (ties: the later row wins for LAST, the earlier for
                        * FIRST); -1 otherwise */
+  int nrel;           /* 0, or set by wr_agg_layout (exec/aggfn.h): the call
+                       * keeps no count of its own and reads the int64 count at
+                       * this byte offset from its state instead */
 } wr_agg_call;
 
 typedef enum wr_window_kind {
