@@ -9,8 +9,8 @@
  * backward-shift deletion, so no tombstones accumulate.
  *
  * Rows: fixed-size, allocated from the arena in pages of 128, addressed by
- * id (page = id >> 7); when the row size is a multiple of 64 bytes, pages
- * (and so rows) start on a cache line. A row is
+ * id (page = id >> 7); when the row size is 32 or a multiple of 64 bytes,
+ * pages start on a cache line (and no row straddles one). A row is
  *   [u64 hash][u8 live][u8 null flag per key] padding to 8
  *   [key values: 8 bytes each, 16 for TEXT (wr_str)] [aggregate state]
  * Removed ids go to a free list and are reused by later insertions (their
@@ -267,8 +267,9 @@ static bool gid_new(wr_gtab *gt, uint32_t *out) {
       uint8_t **pages = realloc(gt->pages, sizeof(uint8_t *) * (gt->npages + 1));
       if (!pages) return false;
       gt->pages = pages;
-      /* Rows of a whole number of cache lines start on one. */
-      size_t pad = gt->row_size % 64 ? 0 : 48;
+      /* Rows of a whole number of cache lines, or of 32 bytes, never
+       * straddle one: the page starts on a line. */
+      size_t pad = gt->row_size % 64 && gt->row_size != 32 ? 0 : 48;
       uint8_t *page = wr_arena_alloc(&gt->arena, gt->row_size * PAGE_ROWS + pad);
       if (!page) return false;
       if (pad) page += (64 - (uintptr_t)page % 64) % 64;

@@ -64,8 +64,8 @@ typedef struct wr_gtab {
 wr_gtab *wr_gtab_new(int nkeys, const weir_type *key_types, size_t state_size, uint32_t expect);
 void wr_gtab_free(wr_gtab *gt);
 /* Bytes before the state in a row of a table with these keys; a row whose
- * size (these plus the state's) is a multiple of 64 starts on a cache
- * line. */
+ * size (these plus the state's) is 32 or a multiple of 64 never straddles
+ * a cache line. */
 size_t wr_gtab_key_bytes(int nkeys, const weir_type *key_types);
 
 /* Hashes the key columns cols[0..nkeys) of rows 0..b->n-1 into h. Equal

@@ -441,9 +441,10 @@ wr_op *wr_hashagg_new(wr_qctx *ctx, const wr_agg_spec *spec, wr_err *err) {
   size_t off = wr_agg_layout(h->aggs, h->naggs, base, (long)offsetof(wr_ghdr, rows), h->agg_off);
   h->state_size = h->table_state = off;
   if (h->ring) {
-    /* Key rows of whole cache lines (grouptable.h). */
-    size_t kb = wr_gtab_key_bytes(h->nkeys, h->key_types);
-    h->table_state = (kb + sizeof(wr_hkey) + 63) / 64 * 64 - kb;
+    /* Key rows of 32 bytes or whole cache lines, which never straddle
+     * one (grouptable.h). */
+    size_t kb = wr_gtab_key_bytes(h->nkeys, h->key_types), row = kb + sizeof(wr_hkey);
+    h->table_state = (row <= 32 ? 32 : (row + 63) / 64 * 64) - kb;
     /* States that never straddle a cache line. */
     for (h->ring_stride = 8; h->ring_stride < off; h->ring_stride *= 2)
       if (h->ring_stride == 64) {

@@ -79,15 +79,15 @@ typedef struct wr_hslice {
 
 #define WR_SPAGE_SHIFT 8    /* ring mode: a slice's states, 256 per page */
 
-/* Ring mode: the group state of a key in h->keyt: where its state for
- * its newest open slice is (the fold's common case), and in how many open
- * slices it has one (the key goes when none is left). Its states in older
- * slices are found through those slices' indexes (wr_hslice.ix). */
+/* Ring mode: the group state of a key in h->keyt: its newest open slice
+ * and its state's position there (the fold's common case). Its states in
+ * older slices are found through those slices' indexes (wr_hslice.ix).
+ * Slices retire oldest first, so the key goes when its newest slice
+ * does. Eight bytes, so that a key row of one integer key is 32. */
 typedef struct wr_hkey {
-  uint8_t *st;        /* the key's state in its newest slice (pages do
-                       * not move) */
-  uint32_t sid;       /* that slice (h->sidv[sid]), when n > 0 */
-  uint32_t n;         /* open slices holding rows of the key */
+  uint32_t pos;       /* the state's position in that slice */
+  uint32_t sid1;      /* that slice's id + 1 (h->sidv[sid1 - 1]); 0 for
+                       * none yet */
 } wr_hkey;
 
 /* CHANGES/EVERY: what an open window last emitted, per group (a group

@@ -10,9 +10,9 @@
  *     with rows in it, in order of the key's first row (position p); its
  *     key list says whose state p is (ids in h->keyt);
  *   - one table, h->keyt, maps each key to a wr_hkey: its newest open
- *     slice and the address of its state there, and the number of open
- *     slices holding one. A key row is one cache line for the common
- *     key types, so the table stays small enough to live in cache.
+ *     slice and the position of its state there. A key row is 32 bytes
+ *     for one integer key (a cache line for most others), so the table
+ *     stays small enough to live in cache.
  * Folding: the rows of one slice find their keys (one probe each, in a
  * table that stops inserting once the key set is steady). For a key whose
  * newest slice is this one, the state is at hand; a key's first row in a
@@ -40,8 +40,9 @@
  * out in that order — first slice's keys first, each slice in order of
  * first row — which does not depend on how the input was cut into
  * batches. When the first slice retires with the window (its last one),
- * a pass over its key list counts it out of each key; a key left in no
- * open slice is removed (its row stays readable for the output). A retired
+ * a pass over its key list removes the keys whose newest slice it is:
+ * slices retire oldest first, so those are in no other open slice (their
+ * rows stay readable for the output). A retired
  * slice's arena (pages, text, sets) is freed at the next flush, since
  * staged output may reference its text; merged text goes to h->marena,
  * which a firing resets after flushing the previous window's rows (a
@@ -166,32 +167,36 @@ static bool slice_add(wr_hashagg *h, wr_hslice *s, uint32_t g, uint32_t *pos) {
   return true;
 }
 
-/* The state of key g in the slice with id sid when that is the key's
- * newest slice, else NULL. */
-static inline uint8_t *newest_state(const wr_gtab *kt, uint32_t g, uint32_t sid) {
+/* The state of key g in slice s when that is the key's newest slice,
+ * else NULL. */
+static inline uint8_t *newest_state(const wr_hashagg *h, const wr_gtab *kt, uint32_t g,
+                                    const wr_hslice *s) {
   const wr_hkey *r = key_of(kt, g);
-  return r->n && r->sid == sid ? r->st : NULL;
+  return r->sid1 == s->sid + 1 ? wr_hslice_state(h, s, r->pos) : NULL;
+}
+
+/* Whether key r's newest slice starts after s (s is older). */
+static inline bool newer_than(const wr_hashagg *h, const wr_hkey *r, const wr_hslice *s) {
+  return r->sid1 && h->sidv[r->sid1 - 1]->start > s->start;
 }
 
 uint8_t *wr_hashagg_ring_state(wr_hashagg *h, wr_hslice *s, uint32_t g) {
-  uint8_t *st = newest_state(h->keyt, g, s->sid);
+  uint8_t *st = newest_state(h, h->keyt, g, s);
   if (st) return st;
   wr_hkey *r = key_of(h->keyt, g);
   uint32_t p;
-  if (r->n && h->sidv[r->sid]->start > s->start) {
+  if (newer_than(h, r, s)) {
     /* An older slice than the key's newest: it may hold the key already. */
     if (!s->ix && !ix_build(s)) return NULL;
     p = ix_find(s, g);
-    if (p != NO_POS) return wr_hslice_state(h, s, p);
-    if (!slice_add(h, s, g, &p)) return NULL;
-    r->n++;
+    if (p == NO_POS && !slice_add(h, s, g, &p)) return NULL;
     return wr_hslice_state(h, s, p);
   }
   /* A newer slice than the key's newest (or its first). */
   if (!slice_add(h, s, g, &p)) return NULL;
-  r->n++;
-  r->sid = s->sid;
-  return r->st = wr_hslice_state(h, s, p);
+  r->sid1 = s->sid + 1;
+  r->pos = p;
+  return wr_hslice_state(h, s, p);
 }
 
 /* The state of key g in slice s, created if missing: the common case (a
@@ -200,15 +205,17 @@ uint8_t *wr_hashagg_ring_state(wr_hashagg *h, wr_hslice *s, uint32_t g) {
 static inline uint8_t *any_state(wr_hashagg *h, wr_gtab *kt, uint32_t g, wr_hslice *s) {
   wr_hkey *r = key_of(kt, g);
   uint32_t p = s->nkids;
-  if (!r->n || p == s->kids_cap || p % SPAGE_ROWS == 0 || s->ix ||
-      h->sidv[r->sid]->start >= s->start)
+  /* (The key's newest may be s itself: st[] of fold_chunk is computed a
+   * few rows ahead, before an earlier row of the key added it.) */
+  if (!r->sid1 || p == s->kids_cap || p % SPAGE_ROWS == 0 || s->ix ||
+      h->sidv[r->sid1 - 1]->start >= s->start)
     return wr_hashagg_ring_state(h, s, g);
   s->kids[s->nkids++] = g;
-  r->n++;
-  r->sid = s->sid;
-  r->st = wr_hslice_state(h, s, p);
-  memset(r->st, 0, h->ring_stride);
-  return r->st;
+  r->sid1 = s->sid + 1;
+  r->pos = p;
+  uint8_t *st = wr_hslice_state(h, s, p);
+  memset(st, 0, h->ring_stride);
+  return st;
 }
 
 /* Folds rows sel[0..m) (all rows when sel is NULL) into slice s (see the
@@ -222,12 +229,11 @@ static weir_status fold_chunk(wr_hashagg *h, const wr_batch *b, wr_hslice *s, co
   if (wr_gtab_find_or_add(kt, b, h->keys, h->hash, sel, m, gids) != WEIR_OK)
     return wr_err_nomem(err);
   uint8_t **restrict st = h->st;
-  const uint32_t sid = s->sid;
   int head = m < AHEAD ? m : AHEAD;
-  for (int k = 0; k < head; k++) st[k] = newest_state(kt, gids[k], sid);
+  for (int k = 0; k < head; k++) st[k] = newest_state(h, kt, gids[k], s);
   for (int k = 0; k < m; k++) {
     if (k + AHEAD < m) {
-      uint8_t *x = newest_state(kt, gids[k + AHEAD], sid);
+      uint8_t *x = newest_state(h, kt, gids[k + AHEAD], s);
       __builtin_prefetch(x, 1);
       st[k + AHEAD] = x;
     }
@@ -358,15 +364,15 @@ static weir_status merge_slice(wr_hashagg *h, const wr_hslice *s, uint32_t stamp
   return settle(h, np, err);
 }
 
-/* Slice s (the oldest) retires: it is counted out of its keys; keys left
- * in no open slice are removed (their rows stay readable for the staged
- * output). */
+/* Slice s (the oldest) retires: the keys whose newest slice it is are in
+ * no other open slice and are removed (their rows stay readable for the
+ * staged output). */
 static void drop_slice(wr_hashagg *h, const wr_hslice *s) {
   wr_gtab *kt = h->keyt;
   const uint32_t n = s->nkids, *kids = s->kids;
   for (uint32_t p = 0; p < n; p++) {
     if (p + FIRE_AHEAD < n) __builtin_prefetch(key_of(kt, kids[p + FIRE_AHEAD]), 1);
-    if (!--key_of(kt, kids[p])->n) wr_gtab_remove(kt, kids[p]);
+    if (key_of(kt, kids[p])->sid1 == s->sid + 1) wr_gtab_remove(kt, kids[p]);
   }
 }
 
