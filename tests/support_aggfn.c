@@ -5,6 +5,7 @@
  * (run_all). See support_aggfn.h.
  */
 #include "support_aggfn.h"
+#include "support_value.h"
 
 #include <check.h>
 #include <math.h>
@@ -311,19 +312,6 @@ wr_value reference_all(const wr_agg_call *c, weir_type t, const row *rows, int n
   return v;
 }
 
-static void describe(const wr_value *v, char *buf, size_t cap) {
-  if (v->null) {
-    snprintf(buf, cap, "NULL");
-    return;
-  }
-  switch (v->type) {
-    case WEIR_BOOLEAN: snprintf(buf, cap, "%s", v->v.b ? "true" : "false"); break;
-    case WEIR_DOUBLE: snprintf(buf, cap, "%.17g", v->v.d); break;
-    case WEIR_TEXT: snprintf(buf, cap, "'%.*s'", (int)v->v.s.n, v->v.s.p ? v->v.s.p : ""); break;
-    default: snprintf(buf, cap, "%lld", (long long)v->v.i); break;
-  }
-}
-
 static bool is_stddev(wr_aggfn fn) { return fn == WR_AGG_STDDEV_POP || fn == WR_AGG_STDDEV_SAMP; }
 
 bool is_stat(wr_aggfn fn) {
@@ -351,8 +339,8 @@ void expect_mag(const wr_value *got, const wr_value *want, double tol, double ma
                 const char *what, const wr_agg_call *c) {
   if (close_to(c->fn, got, want, tol, mag)) return;
   char g[64], w[64];
-  describe(got, g, sizeof g);
-  describe(want, w, sizeof w);
+  support_value_text(got, 0, g, sizeof g);
+  support_value_text(want, 0, w, sizeof w);
   ck_abort_msg("%s: %s(%s%s) filter=%d: got %s, want %s", what, wr_agg_name(c->fn),
                c->distinct ? "DISTINCT " : "", wr_type_name(c->arg_type), c->filter, g, w);
 }

@@ -6,6 +6,7 @@
  * interval joins' rows, batches and specs.
  */
 #include "support_join.h"
+#include "support_value.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -36,18 +37,7 @@ wr_qctx *ctx_new(reports *rp) {
   return q;
 }
 
-void fmt_value(const wr_value *v, char *out, size_t cap) {
-  if (v->null || v->type == WEIR_NULL) {
-    snprintf(out, cap, "NULL");
-    return;
-  }
-  switch (v->type) {
-    case WEIR_BOOLEAN: snprintf(out, cap, "%s", v->v.b ? "true" : "false"); break;
-    case WEIR_DOUBLE: snprintf(out, cap, "%.17g", v->v.d); break;
-    case WEIR_TEXT: snprintf(out, cap, "'%.*s'", (int)v->v.s.n, v->v.s.p ? v->v.s.p : ""); break;
-    default: snprintf(out, cap, "%lld", (long long)v->v.i); break;
-  }
-}
+void fmt_value(const wr_value *v, char *out, size_t cap) { support_value_text(v, 0, out, cap); }
 
 char *fmt_row(const wr_value *v, int n) {
   char line[2048];

@@ -4,6 +4,7 @@
  * wmassign -> hashagg -> capture pipe and the random event generator.
  */
 #include "support_ops.h"
+#include "support_value.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -35,22 +36,7 @@ static const char *op_name(int op) {
 void value_text(const wr_batch *b, int c, int i, char *out, size_t cap) {
   wr_value v;
   wr_batch_get(b, c, i, &v);
-  if (v.null) {
-    snprintf(out, cap, "NULL");
-    return;
-  }
-  switch (v.type) {
-    case WEIR_BOOLEAN: snprintf(out, cap, "%s", v.v.b ? "true" : "false"); break;
-    case WEIR_DOUBLE: snprintf(out, cap, "%.17g", v.v.d); break;
-    case WEIR_TEXT: snprintf(out, cap, "'%.*s'", (int)v.v.s.n, v.v.s.p ? v.v.s.p : ""); break;
-    case WEIR_TIMESTAMP: {
-      char ts[WR_TS_TEXT_MAX];
-      wr_ts_format(v.v.i, ts);
-      snprintf(out, cap, "%s", ts);
-      break;
-    }
-    default: snprintf(out, cap, "%lld", (long long)v.v.i); break;
-  }
+  support_value_text(&v, SUPPORT_TS_TEXT, out, cap);
 }
 
 static weir_status cap_batch(wr_op *op, int port, wr_batch *b, wr_err *err) {

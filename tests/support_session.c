@@ -5,6 +5,7 @@
  * it), the driver, and seeded random streams and feeding plans.
  */
 #include "support_session.h"
+#include "support_value.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,14 +28,7 @@ static void on_report(void *ud, const wr_qctx *q, const wr_report *r) {
 static void value_text(const wr_batch *b, int c, int i, char *out, size_t cap) {
   wr_value v;
   wr_batch_get(b, c, i, &v);
-  if (v.null)
-    snprintf(out, cap, "NULL");
-  else if (v.type == WEIR_TEXT)
-    snprintf(out, cap, "%.*s", (int)v.v.s.n, v.v.s.p ? v.v.s.p : "");
-  else if (v.type == WEIR_DOUBLE)
-    snprintf(out, cap, "%.17g", v.v.d);
-  else
-    snprintf(out, cap, "%lld", (long long)v.v.i);
+  support_value_text(&v, SUPPORT_TEXT_BARE, out, cap);
 }
 
 static const char *OPS[] = {"+I", "-U", "+U", "-D"};

@@ -4,6 +4,7 @@
  * multisets, rank order by the definition, specs and scripts.
  */
 #include "support_topn.h"
+#include "support_value.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -71,22 +72,7 @@ trow rand_row(int nk) {
 }
 
 void value_text(const wr_value *v, char *out, size_t cap) {
-  if (v->null || v->type == WEIR_NULL) {
-    snprintf(out, cap, "NULL");
-    return;
-  }
-  switch (v->type) {
-    case WEIR_DOUBLE: snprintf(out, cap, "%.17g", v->v.d); break;
-    case WEIR_TEXT: snprintf(out, cap, "'%.*s'", (int)v->v.s.n, v->v.s.p ? v->v.s.p : ""); break;
-    case WEIR_TIMESTAMP: {
-      char ts[WR_TS_TEXT_MAX];
-      wr_ts_format(v->v.i, ts);
-      snprintf(out, cap, "%s", ts);
-      break;
-    }
-    case WEIR_BOOLEAN: snprintf(out, cap, "%s", v->v.b ? "true" : "false"); break;
-    default: snprintf(out, cap, "%lld", (long long)v->v.i); break;
-  }
+  support_value_text(v, SUPPORT_TS_TEXT, out, cap);
 }
 
 /* "v|v|...|v" (+ "|rank" when rank > 0). */
