@@ -30,37 +30,19 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/resource.h>
-#include <time.h>
 #include <unistd.h>
 
+#include "bench_util.h"
 #include "exec/ops.h"
 #include "grammar/ast.h"
 #include "planner/planner.h"
 #include "weir.h"
-
-static double cpu_now(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
-  return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-static long peak_rss_kb(void) {
-  struct rusage ru;
-  getrusage(RUSAGE_SELF, &ru);
-  return ru.ru_maxrss;
-}
 
 static uint64_t rows_seen;
 static int count_row(void *ud, weir_op op, const weir_value *v, int n) {
   (void)ud, (void)op, (void)v, (void)n;
   rows_seen++;
   return 0;
-}
-
-static void die(const char *what, const wr_err *err) {
-  fprintf(stderr, "bench_core: %s: %s\n", what, err->msg);
-  exit(1);
 }
 
 static wr_catalog *make_catalog(void) {
@@ -71,7 +53,7 @@ static wr_catalog *make_catalog(void) {
                      .rowtime = 3, .wm_delay = 1000};
   wr_err err;
   wr_err_clear(&err);
-  if (wr_catalog_add(cat, &rel, &err) != WEIR_OK) die("catalog", &err);
+  if (wr_catalog_add(cat, &rel, &err) != WEIR_OK) bench_die("catalog", err.msg);
   return cat;
 }
 
@@ -111,13 +93,13 @@ static void plan_query(planned *p, wr_catalog *cat, const char *sql) {
   ast_stmt **st;
   int n;
   wr_sqltext src = {sql, strlen(sql), "bench"};
-  if (wr_parse(sql, strlen(sql), "bench", &a, &st, &n, &err) != WEIR_OK) die("parse", &err);
-  if (wr_plan_select(cat, &src, st[0]->select, &p->plan, &err) != WEIR_OK) die("plan", &err);
+  if (wr_parse(sql, strlen(sql), "bench", &a, &st, &n, &err) != WEIR_OK) bench_die("parse", err.msg);
+  if (wr_plan_select(cat, &src, st[0]->select, &p->plan, &err) != WEIR_OK) bench_die("plan", err.msg);
   wr_arena_free(&a);
   wr_arena_init(&p->ctx.arena, 0);
   p->ctx.query_name = "bench";
   static weir_callbacks cb = {.on_row = count_row};
-  if (wr_plan_instantiate(p->plan, &p->ctx, &cb, &p->ops, &err) != WEIR_OK) die("instantiate", &err);
+  if (wr_plan_instantiate(p->plan, &p->ctx, &cb, &p->ops, &err) != WEIR_OK) bench_die("instantiate", err.msg);
   int ncol = wr_plan_scan_ncol(p->plan, 0);
   const int *cols = wr_plan_scan_cols(p->plan, 0);
   weir_type types[8];
@@ -140,15 +122,15 @@ static double drive(planned *p, uint64_t rows, int nkeys) {
   wr_op *entry = p->ops.entries[0];
   int ncol = wr_plan_scan_ncol(p->plan, 0);
   const int *cols = wr_plan_scan_cols(p->plan, 0);
-  double t0 = cpu_now(), gen = 0;
+  double t0 = bench_cpu_now(), gen = 0;
   for (uint64_t r = 0; r < rows; r += (uint64_t)p->b->cap) {
-    double g0 = cpu_now();
+    double g0 = bench_cpu_now();
     fill(p->b, r, cols, ncol, nkeys);
-    gen += cpu_now() - g0;
-    if (entry->vt->batch(entry, 0, p->b, &err) != WEIR_OK) die("batch", &err);
+    gen += bench_cpu_now() - g0;
+    if (entry->vt->batch(entry, 0, p->b, &err) != WEIR_OK) bench_die("batch", err.msg);
   }
-  if (entry->vt->watermark(entry, 0, WR_WM_END, &err) != WEIR_OK) die("watermark", &err);
-  return cpu_now() - t0 - gen;
+  if (entry->vt->watermark(entry, 0, WR_WM_END, &err) != WEIR_OK) bench_die("watermark", err.msg);
+  return bench_cpu_now() - t0 - gen;
 }
 
 static const char *tumble_sql =
@@ -231,15 +213,6 @@ static void bench_window_queries(wr_catalog *cat, uint64_t rows) {
 
 /* ---- the aggregation operator built directly ---- */
 
-static weir_status count_batch(wr_op *op, int port, wr_batch *b, wr_err *err) {
-  (void)op, (void)port, (void)err;
-  rows_seen += (uint64_t)b->n;
-  return WEIR_OK;
-}
-
-static const wr_op_vtab count_vt = {.name = "Count", .batch = count_batch,
-                                    .watermark = wr_op_forward_wm};
-
 /* Pushes `rows` synthetic bids through wmassign(1 s) -> hashagg(win) and
  * returns CPU seconds (input generation excluded). */
 static double drive_agg(const wr_window_spec *win, uint64_t rows) {
@@ -258,21 +231,21 @@ static double drive_agg(const wr_window_spec *win, uint64_t rows) {
   wr_err_clear(&err);
   wr_op *wma = wr_wmassign_new(&ctx, "bids", 3, 1000, &err);
   wr_op *agg = wma ? wr_hashagg_new(&ctx, &spec, &err) : NULL;
-  if (!agg) die("operator", &err);
-  wr_op counter = {.vt = &count_vt};
+  if (!agg) bench_die("operator", err.msg);
+  bench_counter counter = bench_counter_make(&ctx, -1);
   wma->next = agg;
-  agg->next = &counter;
+  agg->next = &counter.op;
   wr_batch *b = wr_batch_new(4, types, 0);
-  rows_seen = 0;
-  double t0 = cpu_now(), gen = 0;
+  double t0 = bench_cpu_now(), gen = 0;
   for (uint64_t r = 0; r < rows; r += (uint64_t)b->cap) {
-    double g0 = cpu_now();
+    double g0 = bench_cpu_now();
     fill(b, r, cols, 4, 10000);
-    gen += cpu_now() - g0;
-    if (wma->vt->batch(wma, 0, b, &err) != WEIR_OK) die("batch", &err);
+    gen += bench_cpu_now() - g0;
+    if (wma->vt->batch(wma, 0, b, &err) != WEIR_OK) bench_die("batch", err.msg);
   }
-  if (wma->vt->watermark(wma, 0, WR_WM_END, &err) != WEIR_OK) die("watermark", &err);
-  double s = cpu_now() - t0 - gen;
+  if (wma->vt->watermark(wma, 0, WR_WM_END, &err) != WEIR_OK) bench_die("watermark", err.msg);
+  double s = bench_cpu_now() - t0 - gen;
+  rows_seen = counter.rows;
   agg->next = NULL;
   wr_op_chain_free(wma);
   wr_batch_free(b);
@@ -318,12 +291,12 @@ static void bench_json_file(uint64_t rows) {
            path, tumble_sql);
   rows_seen = 0;
   weir_callbacks cb = {.on_row = count_row};
-  double t0 = cpu_now();
+  double t0 = bench_cpu_now();
   if (weir_exec(eng, sql, NULL, &cb) != WEIR_OK) {
     fprintf(stderr, "bench_core: %s\n", weir_errmsg(eng));
     exit(1);
   }
-  double s = cpu_now() - t0;
+  double s = bench_cpu_now() - t0;
   printf("json file -> tumble   %8.1f MB/s       (%.1f MB, %.2f M rows/s, %llu out, %.2f s)\n",
          (double)size / s / 1e6, (double)size / 1e6, (double)rows / s / 1e6,
          (unsigned long long)rows_seen, s);
@@ -337,7 +310,7 @@ static void bench_memory(wr_catalog *cat, uint64_t rows) {
   rows_seen = 0;
   double s = drive(&p, rows, 10000);
   printf("memory: %llu M events, 10k keys: peak RSS %.1f MB (%.1f M rows/s, %llu out)\n",
-         (unsigned long long)(rows / 1000000), (double)peak_rss_kb() / 1024.0,
+         (unsigned long long)(rows / 1000000), (double)bench_peak_rss_kb() / 1024.0,
          (double)rows / s / 1e6, (unsigned long long)rows_seen);
   unplan(&p);
 }

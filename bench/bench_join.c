@@ -20,43 +20,13 @@
  */
 #include <stdio.h>
 #include <stdlib.h>
-#include <time.h>
 
 #include "common/hash.h"
+#include "bench_util.h"
 #include "exec/ops.h"
 
 #define NKEYS 10000
 #define BOUND 60000   /* 1 minute */
-
-static double cpu_now(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
-  return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-static void die(const char *what, const wr_err *err) {
-  fprintf(stderr, "bench_join: %s: %s\n", what, err->msg);
-  exit(1);
-}
-
-/* Counts rows and touches each batch's columns like a consumer would. */
-typedef struct counter {
-  wr_op op;
-  uint64_t rows;
-  int64_t sum;
-} counter;
-
-static weir_status count_batch(wr_op *op, int port, wr_batch *b, wr_err *err) {
-  (void)port, (void)err;
-  counter *c = (counter *)op;
-  const int64_t *w = WR_VEC_I64(&b->cols[5]);
-  for (int i = 0; i < b->n; i++) c->sum += w[i];
-  c->rows += (uint64_t)b->n;
-  return WEIR_OK;
-}
-
-static const wr_op_vtab counter_vt = {
-  .name = "Counter", .batch = count_batch, .watermark = wr_op_forward_wm};
 
 static const weir_type TYPES[] = {WEIR_BIGINT, WEIR_TIMESTAMP, WEIR_BIGINT};
 
@@ -86,29 +56,29 @@ static double run(wr_join_type type, uint64_t rows, int64_t gap, uint64_t *out, 
     .lower = -BOUND, .upper = BOUND, .left_source = "left", .right_source = "right",
     .left_upper_col = -1, .right_lower_col = -1};
   wr_op *join = wr_join_new(&ctx, &spec, &err);
-  if (!join) die("join", &err);
-  counter sink = {.op = {.vt = &counter_vt, .ctx = &ctx}};
+  if (!join) bench_die("join", err.msg);
+  bench_counter sink = bench_counter_make(&ctx, 5);
   join->next = &sink.op;
   wr_op *wma[2];
   for (int s = 0; s < 2; s++) {
     wma[s] = wr_wmassign_new(&ctx, s ? "right" : "left", 1, 1000, &err);
-    if (!wma[s]) die("wmassign", &err);
+    if (!wma[s]) bench_die("wmassign", err.msg);
     wma[s]->next = join;
     wma[s]->next_port = s;
   }
   wr_batch *b = wr_batch_new(3, TYPES, WR_BATCH_ROWS);
-  double t0 = cpu_now();
+  double t0 = bench_cpu_now();
   for (uint64_t r = 0; r < rows; r += (uint64_t)b->cap) {
     for (int s = 0; s < 2; s++) {
       wr_batch_reset(b);
       fill(b, r, s, gap);
-      if (wma[s]->vt->batch(wma[s], 0, b, &err) != WEIR_OK) die("batch", &err);
+      if (wma[s]->vt->batch(wma[s], 0, b, &err) != WEIR_OK) bench_die("batch", err.msg);
     }
   }
   *held = join->vt->state_size(join);
   for (int s = 0; s < 2; s++)
-    if (wma[s]->vt->watermark(wma[s], 0, WR_WM_END, &err) != WEIR_OK) die("end", &err);
-  double dt = cpu_now() - t0;
+    if (wma[s]->vt->watermark(wma[s], 0, WR_WM_END, &err) != WEIR_OK) bench_die("end", err.msg);
+  double dt = bench_cpu_now() - t0;
   if (join->vt->state_size(join) != 0) {
     fprintf(stderr, "bench_join: state left after the end\n");
     exit(1);

@@ -16,40 +16,15 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include <sqlite3.h>
 
+#include "bench_util.h"
 #include "exec/ops.h"
 #include "runtime/sqlite_table.h"
 
 #define TABLE_ROWS 100000
-
-static double cpu_now(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
-  return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-static void die(const char *what, const char *msg) {
-  fprintf(stderr, "bench_lookup: %s: %s\n", what, msg);
-  exit(1);
-}
-
-typedef struct counter {
-  wr_op op;
-  uint64_t rows;
-} counter;
-
-static weir_status count_batch(wr_op *op, int port, wr_batch *b, wr_err *err) {
-  (void)port, (void)err;
-  ((counter *)op)->rows += (uint64_t)b->n;
-  return WEIR_OK;
-}
-
-static const wr_op_vtab counter_vt = {.name = "Count", .batch = count_batch,
-                                      .watermark = wr_op_forward_wm};
 
 static uint64_t rng = 88172645463325252ULL;
 static uint64_t next_rand(void) {
@@ -61,7 +36,7 @@ static uint64_t next_rand(void) {
 
 static void make_table(const char *path) {
   sqlite3 *db;
-  if (sqlite3_open(path, &db) != SQLITE_OK) die("sqlite", sqlite3_errmsg(db));
+  if (sqlite3_open(path, &db) != SQLITE_OK) bench_die("sqlite", sqlite3_errmsg(db));
   char *msg = NULL;
   const char *sql =
       "CREATE TABLE devices (id INTEGER, name TEXT, zip TEXT, lat REAL);"
@@ -69,7 +44,7 @@ static void make_table(const char *path) {
       "INSERT INTO devices SELECT i, 'device-' || i, printf('%05d', i % 90000 + 10000), "
       "i / 1000.0 FROM n;"
       "CREATE INDEX devices_id ON devices (id); CREATE INDEX devices_name ON devices (name);";
-  if (sqlite3_exec(db, sql, NULL, NULL, &msg) != SQLITE_OK) die("sqlite", msg);
+  if (sqlite3_exec(db, sql, NULL, NULL, &msg) != SQLITE_OK) bench_die("sqlite", msg);
   sqlite3_close(db);
 }
 
@@ -98,21 +73,21 @@ static double run(wr_op *op, bool text, const int *keys, int nkeys, uint64_t nro
   wr_batch *b = wr_batch_new(2, types, WR_BATCH_ROWS);
   wr_err err;
   wr_err_clear(&err);
-  double t0 = cpu_now(), spent = 0;
+  double t0 = bench_cpu_now(), spent = 0;
   uint64_t done = 0;
   int at = 0;
   while (done < nrows) {
     int n = WR_BATCH_ROWS;
     if ((uint64_t)n > nrows - done) n = (int)(nrows - done);
     if (at + n > nkeys) at = 0;
-    double f0 = cpu_now();
+    double f0 = bench_cpu_now();
     fill(b, text, keys, at, n);
-    spent += cpu_now() - f0;  /* making the input is not the join's work */
-    if (op->vt->batch(op, 0, b, &err) != WEIR_OK) die("batch", err.msg);
+    spent += bench_cpu_now() - f0;  /* making the input is not the join's work */
+    if (op->vt->batch(op, 0, b, &err) != WEIR_OK) bench_die("batch", err.msg);
     at += n;
     done += (uint64_t)n;
   }
-  double secs = cpu_now() - t0 - spent;
+  double secs = bench_cpu_now() - t0 - spent;
   wr_batch_free(b);
   return (double)nrows / secs;
 }
@@ -121,7 +96,7 @@ int main(int argc, char **argv) {
   double millions = argc > 1 ? atof(argv[1]) : 20;
   char path[] = "/tmp/bench_lookup_XXXXXX";
   int fd = mkstemp(path);
-  if (fd < 0) die("mkstemp", "failed");
+  if (fd < 0) bench_die("mkstemp", "failed");
   close(fd);
   unlink(path);
   make_table(path);
@@ -129,14 +104,14 @@ int main(int argc, char **argv) {
   wr_err err;
   wr_err_clear(&err);
   wr_sqldb *db;
-  if (wr_sqldb_open(&db, &err) != WEIR_OK) die("open", err.msg);
+  if (wr_sqldb_open(&db, &err) != WEIR_OK) bench_die("open", err.msg);
   wr_column cols[] = {{"id", WEIR_BIGINT}, {"name", WEIR_TEXT}, {"zip", WEIR_TEXT},
                       {"lat", WEIR_DOUBLE}};
   wr_option opts[] = {{"connector", "sqlite"}, {"path", path}, {"table", "devices"}};
   wr_relation rel = {.kind = WR_REL_TABLE, .name = "devices", .ncol = 4, .cols = cols,
                      .rowtime = -1, .nopt = 3, .opts = opts};
   wr_sqltable *t;
-  if (wr_sqldb_create(db, &rel, NULL, &t, &err) != WEIR_OK) die("table", err.msg);
+  if (wr_sqldb_create(db, &rel, NULL, &t, &err) != WEIR_OK) bench_die("table", err.msg);
 
   int *perm = malloc(sizeof *perm * TABLE_ROWS);
   int nrand = 1 << 20;
@@ -162,16 +137,16 @@ int main(int argc, char **argv) {
                            .source = "bench"};
     wr_qctx ctx = {0};
     wr_arena_init(&ctx.arena, 0);
-    counter sink = {.op.vt = &counter_vt};
+    bench_counter sink = bench_counter_make(NULL, -1);
 
     /* cold: a fresh operator, every key once */
     wr_op *op = wr_lookup_join_new(&ctx, t, &spec, &err);
-    if (!op) die("lookup", err.msg);
+    if (!op) bench_die("lookup", err.msg);
     op->next = &sink.op;
     double cold = run(op, text, perm, TABLE_ROWS, TABLE_ROWS);
     /* warm: the cache now holds every key */
     double warm = run(op, text, rnd, nrand, (uint64_t)(millions * 1e6));
-    if (sink.rows != TABLE_ROWS + (uint64_t)(millions * 1e6)) die("check", "rows lost");
+    if (sink.rows != TABLE_ROWS + (uint64_t)(millions * 1e6)) bench_die("check", "rows lost");
     printf("  %-6s key   warm cache %6.2f M rows/s   cold cache %6.2f M rows/s\n",
            text ? "TEXT" : "BIGINT", warm / 1e6, cold / 1e6);
     op->vt->destroy(op);

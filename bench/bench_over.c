@@ -19,42 +19,9 @@
  */
 #include <stdio.h>
 #include <stdlib.h>
-#include <time.h>
 
+#include "bench_util.h"
 #include "exec/ops.h"
-
-static double cpu_now(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
-  return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-typedef struct counter {
-  wr_op op;
-  uint64_t rows;
-  double sum;       /* of the AVG column, so the work cannot be skipped */
-} counter;
-
-static weir_status count_batch(wr_op *op, int port, wr_batch *b, wr_err *err) {
-  (void)port, (void)err;
-  counter *c = (counter *)op;
-  c->rows += (uint64_t)b->n;
-  const double *avg = WR_VEC_F64(&b->cols[3]);
-  for (int i = 0; i < b->n; i++) c->sum += avg[i];
-  return WEIR_OK;
-}
-
-static weir_status count_wm(wr_op *op, int port, int64_t wm, wr_err *err) {
-  (void)op, (void)port, (void)wm, (void)err;
-  return WEIR_OK;
-}
-
-static const wr_op_vtab counter_vt = {"count", count_batch, count_wm, NULL, NULL, NULL, NULL};
-
-static void die(const char *what, const wr_err *err) {
-  fprintf(stderr, "bench_over: %s: %s\n", what, err->msg);
-  exit(1);
-}
 
 int main(int argc, char **argv) {
   uint64_t rows = (uint64_t)((argc > 1 ? atof(argv[1]) : 10.0) * 1e6);
@@ -71,8 +38,8 @@ int main(int argc, char **argv) {
   wr_err err;
   wr_err_clear(&err);
   wr_op *op = wr_over_new(&ctx, &spec, &err);
-  if (!op) die("wr_over_new", &err);
-  counter sink = {.op = {.vt = &counter_vt}};
+  if (!op) bench_die("wr_over_new", err.msg);
+  bench_counter sink = bench_counter_make(NULL, 3);
   op->next = &sink.op;
 
   wr_batch *b = wr_batch_new(NCOL, types, 0);
@@ -95,17 +62,17 @@ int main(int argc, char **argv) {
       if (ts[i] > maxts) maxts = ts[i];
     }
     b->n = n;
-    double c0 = cpu_now();
-    if (op->vt->batch(op, 0, b, &err) != WEIR_OK) die("batch", &err);
-    if (op->vt->watermark(op, 0, maxts - delay, &err) != WEIR_OK) die("watermark", &err);
-    cpu += cpu_now() - c0;
+    double c0 = bench_cpu_now();
+    if (op->vt->batch(op, 0, b, &err) != WEIR_OK) bench_die("batch", err.msg);
+    if (op->vt->watermark(op, 0, maxts - delay, &err) != WEIR_OK) bench_die("watermark", err.msg);
+    cpu += bench_cpu_now() - c0;
     uint64_t st = op->vt->state_size(op);
     if (st > state_max) state_max = st;
     done += (uint64_t)n;
   }
-  double c0 = cpu_now();
-  if (op->vt->watermark(op, 0, WR_WM_END, &err) != WEIR_OK) die("watermark", &err);
-  cpu += cpu_now() - c0;
+  double c0 = bench_cpu_now();
+  if (op->vt->watermark(op, 0, WR_WM_END, &err) != WEIR_OK) bench_die("watermark", err.msg);
+  cpu += bench_cpu_now() - c0;
   printf("over: RANGE 1 MINUTE AVG, %d keys: %.1f M rows in %.2f s CPU = %.2f M rows/s "
          "(output %llu rows, largest state %llu rows, checksum %.6g)\n",
          keys, (double)rows / 1e6, cpu, (double)rows / cpu / 1e6,

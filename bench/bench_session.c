@@ -18,47 +18,9 @@
  */
 #include <stdio.h>
 #include <stdlib.h>
-#include <sys/resource.h>
-#include <time.h>
 
+#include "bench_util.h"
 #include "exec/ops.h"
-
-static double cpu_now(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
-  return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-static long peak_rss_kb(void) {
-  struct rusage ru;
-  getrusage(RUSAGE_SELF, &ru);
-  return ru.ru_maxrss;
-}
-
-/* Counts the rows it receives. */
-typedef struct counter {
-  wr_op op;
-  uint64_t rows;
-} counter;
-
-static weir_status count_batch(wr_op *op, int port, wr_batch *b, wr_err *err) {
-  (void)port, (void)err;
-  ((counter *)op)->rows += (uint64_t)b->n;
-  return WEIR_OK;
-}
-
-static weir_status count_wm(wr_op *op, int port, int64_t wm, wr_err *err) {
-  (void)op, (void)port, (void)wm, (void)err;
-  return WEIR_OK;
-}
-
-static const wr_op_vtab counter_vt = {.name = "Count", .batch = count_batch,
-                                      .watermark = count_wm};
-
-static void die(const char *what, const wr_err *err) {
-  fprintf(stderr, "bench_session: %s: %s\n", what, err->msg);
-  exit(1);
-}
 
 #define DELAY 100
 
@@ -98,36 +60,36 @@ int main(int argc, char **argv) {
   wr_err err;
   wr_err_clear(&err);
   wr_op *op = wr_session_new(&ctx, &spec, &err);
-  if (!op) die("wr_session_new", &err);
-  counter out = {.op = {.vt = &counter_vt, .ctx = &ctx}};
+  if (!op) bench_die("wr_session_new", err.msg);
+  bench_counter out = bench_counter_make(&ctx, -1);
   op->next = &out.op;
   wr_batch *b = wr_batch_new(3, types, 0);
-  if (!b || !wr_batch_wm_make(b)) die("batch", &err);
+  if (!b || !wr_batch_wm_make(b)) bench_die("batch", err.msg);
 
   int64_t maxts = INT64_MIN + DELAY, sent = WR_WM_NONE;
   uint64_t peak_state = 0, r = 0;
-  double t0 = cpu_now(), gen = 0;
+  double t0 = bench_cpu_now(), gen = 0;
   for (; r < rows; r += (uint64_t)b->cap) {
-    double g0 = cpu_now();
+    double g0 = bench_cpu_now();
     fill(b, r, keys, &maxts);
-    gen += cpu_now() - g0;
-    if (op->vt->batch(op, 0, b, &err) != WEIR_OK) die("batch", &err);
+    gen += bench_cpu_now() - g0;
+    if (op->vt->batch(op, 0, b, &err) != WEIR_OK) bench_die("batch", err.msg);
     if (maxts - DELAY > sent) {
       sent = maxts - DELAY;
-      if (op->vt->watermark(op, 0, sent, &err) != WEIR_OK) die("watermark", &err);
+      if (op->vt->watermark(op, 0, sent, &err) != WEIR_OK) bench_die("watermark", err.msg);
     }
     if ((r >> 10) % 256 == 0) {
       uint64_t st = op->vt->state_size(op);
       if (st > peak_state) peak_state = st;
     }
   }
-  if (op->vt->watermark(op, 0, WR_WM_END, &err) != WEIR_OK) die("watermark", &err);
-  double s = cpu_now() - t0 - gen;
+  if (op->vt->watermark(op, 0, WR_WM_END, &err) != WEIR_OK) bench_die("watermark", err.msg);
+  double s = bench_cpu_now() - t0 - gen;
   printf("session %llu keys    %8.2f M rows/s   (%llu rows in, %llu sessions out, %llu late, "
          "%.2f s, ~%llu open sessions, %ld MB peak RSS)\n",
          (unsigned long long)keys, (double)r / s / 1e6, (unsigned long long)r,
          (unsigned long long)out.rows, (unsigned long long)ctx.stats.late_rows, s,
-         (unsigned long long)peak_state, peak_rss_kb() / 1024);
+         (unsigned long long)peak_state, bench_peak_rss_kb() / 1024);
   wr_op_chain_free(op);
   wr_batch_free(b);
   wr_arena_free(&ctx.arena);
