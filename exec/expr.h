@@ -180,6 +180,9 @@ wr_prog *wr_prog_compile(const wr_expr *e, int ninput, const weir_type *input_ty
                          wr_qctx *ctx, wr_arena *a, wr_err *err);
 /* Result type of the program. */
 weir_type wr_prog_type(const wr_prog *p);
+/* The input column the program's result is, unchanged (a plain column
+ * reference of the same type: no step runs), or -1. */
+int wr_prog_column(const wr_prog *p);
 /* Evaluates over in->n rows of `in` into column out_col of `out` (rows
  * 0..in->n-1; out->n is not changed). Strings produced are allocated in
  * out's arena. */

@@ -586,6 +586,13 @@ wr_prog *wr_prog_compile(const wr_expr *e, int ninput, const weir_type *input_ty
 
 weir_type wr_prog_type(const wr_prog *p) { return p->type; }
 
+int wr_prog_column(const wr_prog *p) {
+  if (p->nsteps) return -1;
+  for (int c = 0; c < p->ninput; c++)
+    if (p->colreg[c] == p->root && p->input_types[c] == p->type) return c;
+  return -1;
+}
+
 weir_status wr_expr_type_error(const wr_prog *p, const wr_step *s, wr_fn fn, wr_err *err) {
   char types[256];
   size_t n = 0;

@@ -147,6 +147,61 @@ START_TEST(test_project) {
 }
 END_TEST
 
+/* Columns that are input columns unchanged pass through without a copy
+ * (exec/project.c): beside a computed column, their values, NULLs, ops and
+ * watermarks must come out as given, batch after batch, whether the input
+ * has null maps, ops and watermarks or not. */
+START_TEST(test_project_pass_through) {
+  reports rep = {0};
+  wr_qctx *q = ctx_new(&rep);
+  wr_arena *a = &q->arena;
+  wr_prog *progs[3] = {
+    compile(q, col(a, 1, WEIR_BIGINT), 2, TV),
+    compile(q, fn2(a, WR_FN_ADD, WEIR_BIGINT, col(a, 1, WEIR_BIGINT), big(a, 1)), 2, TV),
+    compile(q, col(a, 0, WEIR_TEXT), 2, TV),
+  };
+  ck_assert_int_eq(wr_prog_column(progs[0]), 1);
+  ck_assert_int_eq(wr_prog_column(progs[1]), -1);
+  ck_assert_int_eq(wr_prog_column(progs[2]), 0);
+  wr_err err;
+  wr_err_clear(&err);
+  wr_op *p = wr_project_new(q, 3, progs, &err);
+  ck_assert_ptr_nonnull(p);
+  capture *c = cap_new(q);
+  link_ops(p, &c->op);
+  tev e1[] = {{"ab", 1, 0, 0}, {NULL, 0, 1, WEIR_OP_UPDATE_BEFORE}, {"x", -1, 0, 0}};
+  wr_batch *b = tv_batch(e1, 3);
+  int64_t *wm = wr_batch_wm_make(b);
+  for (int i = 0; i < 3; i++) wm[i] = 7 + i;
+  push(p, b);
+  /* The input is left as it was. */
+  ck_assert_int_eq(b->n, 3);
+  ck_assert_int_eq(WR_VEC_I64(&b->cols[1])[0], 1);
+  ck_assert(b->cols[1].nulls && b->cols[1].nulls[1]);
+  wr_batch_free(b);
+  const char *want1[] = {"+I|1|2|'ab'", "-U|NULL|NULL|NULL", "+I|-1|0|'x'"};
+  expect_rows(c, 0, want1, 3);
+  ck_assert(c->roww[0] == 7 && c->roww[2] == 9);
+  /* No null maps, ops or watermarks now: none may linger from before. */
+  tev e2[] = {{"q", 5, 0, 0}, {"r", 6, 0, 0}};
+  b = tv_batch(e2, 2);
+  push(p, b);
+  wr_batch_free(b);
+  const char *want2[] = {"+I|5|6|'q'", "+I|6|7|'r'"};
+  expect_rows(c, 3, want2, 2);
+  ck_assert(c->roww[3] == NO_WM && c->roww[4] == NO_WM);
+  /* And NULLs again, in another row. */
+  tev e3[] = {{"s", 8, 0, 0}, {NULL, 0, 1, WEIR_OP_DELETE}};
+  b = tv_batch(e3, 2);
+  push(p, b);
+  wr_batch_free(b);
+  const char *want3[] = {"+I|8|9|'s'", "-D|NULL|NULL|NULL"};
+  expect_rows(c, 5, want3, 2);
+  wr_op_chain_free(p);
+  support_qctx_free(q);
+}
+END_TEST
+
 /* ---- sink --------------------------------------------------------------- */
 
 typedef struct sinkrec {
@@ -226,6 +281,6 @@ START_TEST(test_sink) {
 END_TEST
 
 int main(void) {
-  const TTest *tests[] = {test_filter, test_project, test_sink};
+  const TTest *tests[] = {test_filter, test_project, test_project_pass_through, test_sink};
   return support_run("ops_stateless", setup, NULL, 0, tests, SUPPORT_NTESTS(tests));
 }
