@@ -105,6 +105,26 @@ START_TEST(test_filter) {
 }
 END_TEST
 
+/* A projection of progs[0..3) into a new capture (*c). */
+static wr_op *project_into(wr_qctx *q, wr_prog **progs, capture **c) {
+  wr_err err;
+  wr_err_clear(&err);
+  wr_op *p = wr_project_new(q, 3, progs, &err);
+  ck_assert_ptr_nonnull(p);
+  *c = cap_new(q);
+  link_ops(p, &(*c)->op);
+  return p;
+}
+
+/* Three (TEXT, BIGINT) rows with a NULL and a -U, watermarks 7, 8, 9. */
+static wr_batch *three_rows(void) {
+  tev e[] = {{"ab", 1, 0, 0}, {NULL, 0, 1, WEIR_OP_UPDATE_BEFORE}, {"x", -1, 0, 0}};
+  wr_batch *b = tv_batch(e, 3);
+  int64_t *wm = wr_batch_wm_make(b);
+  for (int i = 0; i < 3; i++) wm[i] = 7 + i;
+  return b;
+}
+
 START_TEST(test_project) {
   reports rep = {0};
   wr_qctx *q = ctx_new(&rep);
@@ -114,16 +134,9 @@ START_TEST(test_project) {
     compile(q, fn2(a, WR_FN_ADD, WEIR_BIGINT, col(a, 1, WEIR_BIGINT), big(a, 1)), 2, TV),
     compile(q, fn1(a, WR_FN_IS_NULL, WEIR_BOOLEAN, col(a, 1, WEIR_BIGINT)), 2, TV),
   };
-  wr_err err;
-  wr_err_clear(&err);
-  wr_op *p = wr_project_new(q, 3, progs, &err);
-  ck_assert_ptr_nonnull(p);
-  capture *c = cap_new(q);
-  link_ops(p, &c->op);
-  tev e[] = {{"ab", 1, 0, 0}, {NULL, 0, 1, WEIR_OP_UPDATE_BEFORE}, {"x", -1, 0, 0}};
-  wr_batch *b = tv_batch(e, 3);
-  int64_t *wm = wr_batch_wm_make(b);
-  for (int i = 0; i < 3; i++) wm[i] = 7 + i;
+  capture *c;
+  wr_op *p = project_into(q, progs, &c);
+  wr_batch *b = three_rows();
   push(p, b);
   wr_batch_free(b);
   const char *want[] = {"+I|'AB'|2|false", "-U|NULL|NULL|true", "+I|'X'|0|false"};
@@ -163,16 +176,9 @@ START_TEST(test_project_pass_through) {
   ck_assert_int_eq(wr_prog_column(progs[0]), 1);
   ck_assert_int_eq(wr_prog_column(progs[1]), -1);
   ck_assert_int_eq(wr_prog_column(progs[2]), 0);
-  wr_err err;
-  wr_err_clear(&err);
-  wr_op *p = wr_project_new(q, 3, progs, &err);
-  ck_assert_ptr_nonnull(p);
-  capture *c = cap_new(q);
-  link_ops(p, &c->op);
-  tev e1[] = {{"ab", 1, 0, 0}, {NULL, 0, 1, WEIR_OP_UPDATE_BEFORE}, {"x", -1, 0, 0}};
-  wr_batch *b = tv_batch(e1, 3);
-  int64_t *wm = wr_batch_wm_make(b);
-  for (int i = 0; i < 3; i++) wm[i] = 7 + i;
+  capture *c;
+  wr_op *p = project_into(q, progs, &c);
+  wr_batch *b = three_rows();
   push(p, b);
   /* The input is left as it was. */
   ck_assert_int_eq(b->n, 3);
