@@ -198,6 +198,12 @@ static size_t count_pos(const wr_agg_call *c) {
   return count ? offsetof(st_count, n) : offsetof(st_ext, n);
 }
 
+/* Byte offset, from a COUNT or integer MIN/MAX state, of the count it
+ * keeps or reads (c->nrel). */
+static long count_off(const wr_agg_call *c) {
+  return c->nrel ? c->nrel : (long)count_pos(c);
+}
+
 /* The count call i reads in place of its own (see wr_agg_layout): -1
  * for the group's row count, another call's index, or i itself when it
  * keeps its own. */
@@ -564,8 +570,7 @@ void wr_agg_one(const wr_agg_call *c, uint8_t *s, wr_agg_val v, int sg) {
 #define NUM(sp) ((const st_num *)(sp))
 #define EXT(sp) ((const st_ext *)(sp))
 /* The count a COUNT or integer MIN/MAX state keeps or reads (c->nrel). */
-#define COUNT_AT(c, sp) \
-  (*(const int64_t *)((const uint8_t *)(sp) + ((c)->nrel ? (c)->nrel : (int)count_pos(c))))
+#define COUNT_AT(c, sp) (*(const int64_t *)((const uint8_t *)(sp) + count_off(c)))
 #define PK(sp) ((const st_pick *)(sp))
 #define PICK_NULL(sp) (!PK(sp)->has || PK(sp)->null)
 
@@ -875,7 +880,7 @@ static void save_inner(const wr_agg_call *c, const uint8_t *s, wr_buf *out) {
 /* Where a loaded COUNT or integer MIN/MAX puts its count: its own, or
  * the one it reads (written with the same value by its keeper). */
 static int64_t *count_slot(const wr_agg_call *c, uint8_t *s) {
-  return (int64_t *)(s + (c->nrel ? c->nrel : (int)count_pos(c)));
+  return (int64_t *)(s + count_off(c));
 }
 
 static bool load_inner(const wr_agg_call *c, uint8_t *s, wr_rd *in, wr_arena *arena) {

@@ -51,14 +51,6 @@ char *fmt_row(const wr_value *v, int n) {
   return strdup(line);
 }
 
-static const char *op_name(int op) {
-  static const char *names[] = {"+I", "-U", "+U", "-D"};
-  return op >= 0 && op < 4 ? names[op] : "??";
-}
-
-
-
-
 static bool isnull_at(const wr_batch *b, int c, int i) {
   return c >= 0 && wr_vec_isnull(&b->cols[c], i);
 }
@@ -131,7 +123,7 @@ capture *cap_new(wr_qctx *q, layout lay) {
 }
 
 const char *cap_line(const capture *c, int i, char *buf, size_t cap) {
-  snprintf(buf, cap, "%s|%s", op_name(c->rows[i].op), c->rows[i].line);
+  snprintf(buf, cap, "%s|%s", support_op_name(c->rows[i].op), c->rows[i].line);
   return buf;
 }
 
@@ -270,7 +262,6 @@ static const int LKEYS[] = {0, 3}, RKEYS[] = {1, 3};
 const layout ILAY = {1, 4, 2, 6, 0, 5, 3, 7, -1, -1};
 const layout ILAY5 = {1, 5, 2, 7, 0, 6, 3, 8, 4, 9};
 static const char *const GS[] = {"x", "yy"};
-
 
 /* The 4 (or with end columns 5) values of r on side `side`. */
 static void irow_values(const irow *r, int side, wr_value *v, int ncol) {

@@ -28,11 +28,6 @@ wr_qctx *ctx_new(reports *rp) {
   return support_qctx_new(on_report, rp);
 }
 
-static const char *op_name(int op) {
-  static const char *names[] = {"+I", "-U", "+U", "-D"};
-  return op >= 0 && op < 4 ? names[op] : "??";
-}
-
 void value_text(const wr_batch *b, int c, int i, char *out, size_t cap) {
   wr_value v;
   wr_batch_get(b, c, i, &v);
@@ -52,7 +47,8 @@ static weir_status cap_batch(wr_op *op, int port, wr_batch *b, wr_err *err) {
       c->roww = realloc(c->roww, sizeof *c->roww * (size_t)c->cap);
     }
     char line[1024];
-    size_t len = (size_t)snprintf(line, sizeof line, "%s", op_name(b->ops ? b->ops[i] : 0));
+    const char *opn = support_op_name(b->ops ? b->ops[i] : WEIR_OP_INSERT);
+    size_t len = (size_t)snprintf(line, sizeof line, "%s", opn);
     for (int col = 0; col < b->ncol; col++) {
       char v[256];
       value_text(b, col, i, v, sizeof v);

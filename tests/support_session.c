@@ -31,8 +31,6 @@ static void value_text(const wr_batch *b, int c, int i, char *out, size_t cap) {
   support_value_text(&v, SUPPORT_TEXT_BARE, out, cap);
 }
 
-static const char *OPS[] = {"+I", "-U", "+U", "-D"};
-
 static weir_status cap_batch(wr_op *op, int port, wr_batch *b, wr_err *err) {
   (void)port;
   capture *c = (capture *)op;
@@ -46,7 +44,8 @@ static weir_status cap_batch(wr_op *op, int port, wr_batch *b, wr_err *err) {
       c->rin = realloc(c->rin, sizeof *c->rin * (size_t)c->cap);
     }
     char line[2048];
-    size_t len = (size_t)snprintf(line, sizeof line, "%s", OPS[b->ops ? b->ops[i] : 0]);
+    const char *opn = support_op_name(b->ops ? b->ops[i] : WEIR_OP_INSERT);
+    size_t len = (size_t)snprintf(line, sizeof line, "%s", opn);
     for (int col = 0; col < b->ncol; col++) {
       char v[512];
       value_text(b, col, i, v, sizeof v);

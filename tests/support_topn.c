@@ -100,11 +100,6 @@ static wr_batch *make_batch(const trow *r, int n, bool ops, bool rowwm) {
 
 /* ---- capture ------------------------------------------------------------ */
 
-static const char *op_name(int op) {
-  static const char *names[] = {"+I", "-U", "+U", "-D"};
-  return op >= 0 && op < 4 ? names[op] : "??";
-}
-
 static weir_status cap_batch(wr_op *op, int port, wr_batch *b, wr_err *err) {
   (void)port;
   (void)err;
@@ -116,7 +111,8 @@ static weir_status cap_batch(wr_op *op, int port, wr_batch *b, wr_err *err) {
       c->roww = realloc(c->roww, sizeof *c->roww * (size_t)c->cap);
     }
     char line[2048];
-    size_t len = (size_t)snprintf(line, sizeof line, "%s", op_name(b->ops ? b->ops[i] : 0));
+    const char *opn = support_op_name(b->ops ? b->ops[i] : WEIR_OP_INSERT);
+    size_t len = (size_t)snprintf(line, sizeof line, "%s", opn);
     for (int col = 0; col < b->ncol; col++) {
       wr_value v;
       char text[700];

@@ -3,6 +3,7 @@
  * they turn results into text to compare: NULL, true/false, DOUBLE with
  * 17 significant digits, TEXT quoted, integers in decimal; flags choose
  * TIMESTAMP as text and TEXT without quotes where a harness wants them.
+ * Changelog ops print as +I, -U, +U, -D.
  */
 #ifndef WR_TESTS_SUPPORT_VALUE_H
 #define WR_TESTS_SUPPORT_VALUE_H
@@ -16,6 +17,12 @@ enum {
   SUPPORT_TS_TEXT = 1,    /* TIMESTAMP as 'YYYY-MM-DD HH:MM:SS.mmm', not its integer */
   SUPPORT_TEXT_BARE = 2   /* TEXT without quotes */
 };
+
+/* The changelog op's text: +I, -U, +U, -D. */
+static inline const char *support_op_name(int op) {
+  static const char *names[] = {"+I", "-U", "+U", "-D"};
+  return op >= 0 && op < 4 ? names[op] : "??";
+}
 
 /* Writes v as text into out (cap bytes), as the flags say. */
 static inline void support_value_text(const wr_value *v, int flags, char *out, size_t cap) {

@@ -5,6 +5,7 @@
  * support_windows.h.
  */
 #include "support_windows.h"
+#include "support_value.h"
 
 #include <check.h>
 #include <stdio.h>
@@ -18,11 +19,6 @@ static void on_report(void *ud, const wr_qctx *q, const wr_report *r) {
   reports *rp = ud;
   if (rp->n < 16) snprintf(rp->reason[rp->n], sizeof rp->reason[0], "%s", r->reason);
   rp->n++;
-}
-
-static const char *op_name(int op) {
-  static const char *names[] = {"+I", "-U", "+U", "-D"};
-  return op >= 0 && op < 4 ? names[op] : "??";
 }
 
 static void value_text(const wr_batch *b, int c, int i, char *out, size_t cap) {
@@ -53,7 +49,7 @@ static weir_status cap_batch(wr_op *op, int port, wr_batch *b, wr_err *err) {
     }
     char line[1024];
     int op_i = b->ops ? b->ops[i] : 0;
-    size_t len = (size_t)snprintf(line, sizeof line, "%s", op_name(op_i));
+    size_t len = (size_t)snprintf(line, sizeof line, "%s", support_op_name(op_i));
     for (int col = 0; col < b->ncol; col++) {
       char v[256];
       value_text(b, col, i, v, sizeof v);
