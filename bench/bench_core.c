@@ -17,7 +17,9 @@
  *   operator        wmassign -> hashagg -> a row counter, grouping by auction
  *                   with COUNT(*), SUM(price), MAX(price), windows
  *                   TUMBLE(10 s) and HOP(10 s, slide 2 s); the hop figure
- *                   is also given as a fraction of the tumble one
+ *                   is also given as a fraction of the tumble one; then
+ *                   TUMBLE(60 s) and HOP(60 s, slide 1 s) over half the
+ *                   rows (sixty slices a window: stacked firing)
  *   memory          100 M events (by default) through the tumbling query;
  *                   peak RSS is printed (state is freed as windows close)
  * The tumble / hop pairs run WINDOW_RUNS times, alternating, and print
@@ -253,16 +255,26 @@ static double drive_agg(const wr_window_spec *win, uint64_t rows) {
   return s;
 }
 
+/* A tumble / hop operator pair: HOP(size, slide) against TUMBLE(size). */
+typedef struct operator_pair {
+  int64_t size, slide;
+  uint64_t rows;
+} operator_pair;
+
 static double run_window_operator(void *arg, bool tumble) {
-  static const wr_window_spec t = {.kind = WR_WIN_TUMBLE, .time_col = 3, .size = 10000};
-  static const wr_window_spec h = {.kind = WR_WIN_HOP, .time_col = 3, .size = 10000,
-                                   .slide = 2000};
-  return drive_agg(tumble ? &t : &h, *(const uint64_t *)arg);
+  const operator_pair *p = arg;
+  wr_window_spec w = {.kind = tumble ? WR_WIN_TUMBLE : WR_WIN_HOP, .time_col = 3,
+                      .size = p->size, .slide = tumble ? 0 : p->slide};
+  return drive_agg(&w, p->rows);
 }
 
-/* The tumbling and hopping aggregation operators. */
+/* The tumbling and hopping aggregation operators: five slices a window,
+ * and sixty (stacked firing, exec/hashagg_stack.c). */
 static void bench_windows(uint64_t rows) {
-  bench_pair("tumble operator", "hop 10s/2s operator", rows, run_window_operator, &rows);
+  operator_pair p = {10000, 2000, rows};
+  bench_pair("tumble operator", "hop 10s/2s operator", rows, run_window_operator, &p);
+  p = (operator_pair){60000, 1000, rows / 2};
+  bench_pair("tumble 60s operator", "hop 60s/1s operator", rows / 2, run_window_operator, &p);
 }
 
 static void bench_json_file(uint64_t rows) {

@@ -5,6 +5,7 @@
  *                     levels
  *   hashagg_slice.c   window geometry, the slice store, firing (EMIT FINAL)
  *   hashagg_ring.c    HOP with EMIT FINAL: per-key rings of slice states
+ *   hashagg_stack.c   HOP with EMIT FINAL, long windows: stacked firing
  *   hashagg_emit.c    EMIT CHANGES / EVERY: touched groups, window images
  *   hashagg_state.c   snapshot and restore
  *
@@ -29,6 +30,8 @@
  */
 #ifndef WR_HASHAGG_INT_H
 #define WR_HASHAGG_INT_H
+
+#include <string.h>
 
 #include "../common/satmath.h"
 #include "aggfn.h"
@@ -89,6 +92,15 @@ typedef struct wr_hkey {
   uint32_t sid1;      /* that slice's id + 1 (h->sidv[sid1 - 1]); 0 for
                        * none yet */
 } wr_hkey;
+
+/* Stacked HOP firing: one ring state per key id of h->keyt (ids at or
+ * above cap have an empty state), on cache lines. */
+typedef struct wr_hsum {
+  uint8_t *st;        /* state of key id g at st + g * ring_stride */
+  uint8_t *raw;       /* the allocation */
+  uint32_t cap;       /* key ids held */
+  uint32_t alloc;     /* key ids the allocation has room for */
+} wr_hsum;
 
 /* CHANGES/EVERY: what an open window last emitted, per group (a group
  * with rows > 0 has been emitted with these aggregate states). */
@@ -181,6 +193,18 @@ typedef struct wr_hashagg {
                            * states (reset when the next one starts) */
   bool flat;              /* states hold no owned structure (no DISTINCT):
                            * a copy may start a merge */
+  /* Stacked HOP firing (hashagg_stack.c); back is NULL when not stacked. */
+  bool stackable;         /* states are plain bytes whose merge does not
+                           * depend on order: flat, no text, no FIRST/LAST */
+  wr_hsum **front;        /* front[i]: the merge of slices i .. nfront-1 */
+  int nfront, frontcap;
+  wr_hsum **spare;        /* summaries kept for reuse */
+  int nspare, sparecap;
+  uint64_t *inwin;        /* per firing: key ids yet to list, a bit each */
+  size_t inwin_words;
+  wr_hsum *back;          /* the merge of slices nfront .. nstacked-1 */
+  int nstacked;           /* open slices the stacks cover, a prefix */
+  int64_t stacked_last;   /* start of the last of them */
   wr_gtab **retired;      /* tables freed once out has been flushed */
   int nretired, retiredcap;
   wr_gtab *pool[WR_HASHAGG_POOL]; /* emptied tables kept for reuse */
@@ -258,6 +282,19 @@ static inline uint8_t *wr_hslice_state(const wr_hashagg *h, const wr_hslice *s, 
   return s->spages[p >> WR_SPAGE_SHIFT] +
          (size_t)(p & ((1u << WR_SPAGE_SHIFT) - 1)) * h->ring_stride;
 }
+/* Copies a ring state slot of `stride` bytes (see ring_stride) in
+ * fixed-size moves. */
+static inline void wr_ring_copy(uint8_t *d, const uint8_t *s, size_t stride) {
+  if (stride >= 64) {
+    for (size_t o = 0; o < stride; o += 64) memcpy(d + o, s + o, 64);
+  } else if (stride == 32) {
+    memcpy(d, s, 32);
+  } else if (stride == 16) {
+    memcpy(d, s, 16);
+  } else {
+    memcpy(d, s, 8);
+  }
+}
 /* Gives new slice s an id (false: out of memory). */
 bool wr_hashagg_ring_attach(wr_hashagg *h, wr_hslice *s);
 /* The key table, created if missing (NULL: out of memory). */
@@ -282,6 +319,46 @@ bool wr_hashagg_ring_tidy(wr_hashagg *h);
 bool wr_hashagg_ring_retire(wr_hashagg *h, wr_hslice *s);
 /* Frees every key and the key table (restore, destroy). */
 void wr_hashagg_ring_clear(wr_hashagg *h);
+/* Applies the np pending merges h->st[i] <- h->ost[i] (their row counts
+ * already added), one aggregate at a time over all pairs. */
+weir_status wr_hashagg_ring_settle(wr_hashagg *h, int np, wr_err *err);
+/* Pending merges per settle: enough to amortize the calls, few enough to
+ * stay in cache. */
+static inline int wr_hashagg_ring_chunk(const wr_hashagg *h) {
+  return h->scap < 128 ? h->scap : 128;
+}
+
+/* ---- hashagg_stack.c ---- */
+
+/* Whether the window of the first k open slices fires stacked: it does
+ * while the stacks have a front, and starts when its slices' states
+ * outnumber the key ids enough (see the file's top comment). */
+bool wr_hashagg_stack_wanted(const wr_hashagg *h, int k);
+/* Fills h->acc for the keys of the window of the first k open slices
+ * and lists those with rows > 0 in h->worder (from *nw on) in the ring
+ * path's order. */
+weir_status wr_hashagg_stack_window(wr_hashagg *h, int k, uint32_t *nw, wr_err *err);
+/* Slice 0 retires: its suffix leaves the front (or, when it is in the
+ * back, the stacks go). */
+void wr_hashagg_stack_retire(wr_hashagg *h);
+/* Drops the stacks (they are derived from the slices), keeping their
+ * memory for the next flip. */
+void wr_hashagg_stack_drop(wr_hashagg *h);
+/* Drops the stacks and frees their memory. */
+void wr_hashagg_stack_free(wr_hashagg *h);
+/* Whether the stacks cover slice s. */
+static inline bool wr_hashagg_stack_covers(const wr_hashagg *h, const wr_hslice *s) {
+  return h->back && s->start <= h->stacked_last;
+}
+/* Rows sel[0..m) of b (key ids gids[0..m)) were folded into slice s,
+ * which the stacks cover: folds them into the summaries that cover it
+ * too, or drops the stacks. */
+weir_status wr_hashagg_stack_fold(wr_hashagg *h, const wr_batch *b, wr_hslice *s,
+                                  const uint32_t *gids, const int *sel, int m, const int8_t *sign,
+                                  wr_err *err);
+/* A new slice goes at index `at` of the store: the stacks go if that is
+ * among the slices they cover. */
+void wr_hashagg_stack_insert(wr_hashagg *h, int at);
 
 /* ---- hashagg_emit.c ---- */
 

@@ -39,7 +39,9 @@
  * call (wr_agg_merge_n). Then the listed keys with rows > 0 are written
  * out in that order — first slice's keys first, each slice in order of
  * first row — which does not depend on how the input was cut into
- * batches. When the first slice retires with the window (its last one),
+ * batches. (Long windows of recurring keys get their accumulators from
+ * two summaries instead of merging every slice: hashagg_stack.c.) When
+ * the first slice retires with the window (its last one),
  * a pass over its key list removes the keys whose newest slice it is:
  * slices retire oldest first, so those are in no other open slice (their
  * rows stay readable for the output). A retired
@@ -55,6 +57,7 @@
  * table is retired. The cost is linear in the live keys and paid for by
  * the growth that triggered it. An emptied table is retired at once.
  */
+#include <assert.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -64,7 +67,6 @@
 #define REBUILD_SLACK ((size_t)64 << 10)  /* arena bytes of slack before a rebuild */
 #define AHEAD 8                           /* keys prefetched ahead */
 #define FIRE_AHEAD 32                     /* the same, in a firing's short steps */
-#define MERGE_CHUNK 128                   /* pending merges, still in cache when done */
 #define FOLD_CHUNK 256                    /* rows folded per pass, states still in cache */
 #define SPAGE_ROWS (1u << WR_SPAGE_SHIFT)
 #define NO_POS UINT32_MAX
@@ -240,6 +242,7 @@ static weir_status fold_chunk(wr_hashagg *h, const wr_batch *b, wr_hslice *s, co
     if (!st[k] && !(st[k] = any_state(h, kt, gids[k], s))) return wr_err_nomem(err);
   }
   if (wr_hashagg_fold(h, b, st, sel, m, sign, &s->arena) != WEIR_OK) return wr_err_nomem(err);
+  if (wr_hashagg_stack_covers(h, s)) return wr_hashagg_stack_fold(h, b, s, gids, sel, m, sign, err);
   return WEIR_OK;
 }
 
@@ -298,27 +301,11 @@ static void acc_free(wr_hashagg *h) {
   h->acc_cap = 0;
 }
 
-/* Applies the np pending merges (h->st[i] <- h->ost[i]), one aggregate at
- * a time over all pairs. */
-static weir_status settle(wr_hashagg *h, int np, wr_err *err) {
+weir_status wr_hashagg_ring_settle(wr_hashagg *h, int np, wr_err *err) {
   for (int a = 0; a < h->naggs; a++)
     if (wr_agg_merge_n(&h->aggs[a], h->agg_off[a], h->st, h->ost, np, &h->marena) != WEIR_OK)
       return wr_err_nomem(err);
   return WEIR_OK;
-}
-
-/* Copies a state slot of `stride` bytes (see ring_stride) in fixed-size
- * moves. */
-static inline void copy_slot(uint8_t *d, const uint8_t *s, size_t stride) {
-  if (stride >= 64) {
-    for (size_t o = 0; o < stride; o += 64) memcpy(d + o, s + o, 64);
-  } else if (stride == 32) {
-    memcpy(d, s, 32);
-  } else if (stride == 16) {
-    memcpy(d, s, 16);
-  } else {
-    memcpy(d, s, 8);
-  }
 }
 
 /* Merges slice s into the accumulators of firing `stamp`, listing keys
@@ -326,7 +313,7 @@ static inline void copy_slot(uint8_t *d, const uint8_t *s, size_t stride) {
 static weir_status merge_slice(wr_hashagg *h, const wr_hslice *s, uint32_t stamp, uint32_t *nw,
                                wr_err *err) {
   const size_t ss = h->state_size, stride = h->ring_stride;
-  const int pcap = h->scap < MERGE_CHUNK ? h->scap : MERGE_CHUNK;
+  const int pcap = wr_hashagg_ring_chunk(h);
   const bool flat = h->flat;
   const uint32_t n = s->nkids, *kids = s->kids;
   uint8_t *const acc0 = h->acc, **dst = h->st;
@@ -345,7 +332,7 @@ static weir_status merge_slice(wr_hashagg *h, const wr_hslice *s, uint32_t stamp
         astamp[g] = stamp;
         worder[w++] = g;
         if (flat) {
-          copy_slot(acc, st, stride);
+          wr_ring_copy(acc, st, stride);
           continue;
         }
         memset(acc, 0, ss);
@@ -354,14 +341,14 @@ static weir_status merge_slice(wr_hashagg *h, const wr_hslice *s, uint32_t stamp
       dst[np] = acc;
       src[np] = st;
       if (++np == pcap) {
-        weir_status rc = settle(h, np, err);
+        weir_status rc = wr_hashagg_ring_settle(h, np, err);
         if (rc != WEIR_OK) return rc;
         np = 0;
       }
     }
   }
   *nw = w;
-  return settle(h, np, err);
+  return wr_hashagg_ring_settle(h, np, err);
 }
 
 /* Slice s (the oldest) retires: the keys whose newest slice it is are in
@@ -423,9 +410,15 @@ weir_status wr_hashagg_ring_fire(wr_hashagg *h, int k, int64_t ws, int64_t we, w
   /* The first slice retires with this window when it is its last one. */
   const bool retire = h->slices[0]->last_end <= we;
   uint32_t nw = 0;
-  for (int j = 0; j < k; j++) {
-    weir_status st = merge_slice(h, h->slices[j], stamp, &nw, err);
+  if (wr_hashagg_stack_wanted(h, k)) {
+    weir_status st = wr_hashagg_stack_window(h, k, &nw, err);
     if (st != WEIR_OK) return st;
+  } else {
+    wr_hashagg_stack_free(h);
+    for (int j = 0; j < k; j++) {
+      weir_status st = merge_slice(h, h->slices[j], stamp, &nw, err);
+      if (st != WEIR_OK) return st;
+    }
   }
   if (retire) drop_slice(h, h->slices[0]);
   return write_window(h, nw, ws, we, err);
@@ -434,6 +427,8 @@ weir_status wr_hashagg_ring_fire(wr_hashagg *h, int k, int64_t ws, int64_t we, w
 /* ---- retiring, tidying ------------------------------------------------------ */
 
 bool wr_hashagg_ring_retire(wr_hashagg *h, wr_hslice *s) {
+  assert(s == h->slices[0]);
+  wr_hashagg_stack_retire(h);
   if (h->nrarenas == h->rarenacap) {
     int cap = h->rarenacap ? h->rarenacap * 2 : 8;
     wr_arena *v = realloc(h->rarenas, sizeof *v * (size_t)cap);
@@ -472,6 +467,7 @@ static bool rebuild(wr_hashagg *h) {
     free(map);
     return false;
   }
+  wr_hashagg_stack_drop(h);
   for (int i = 0; i < h->nslice; i++) {
     wr_hslice *s = h->slices[i];
     for (uint32_t x = 0; x < s->nkids; x++) s->kids[x] = map[s->kids[x]];
@@ -491,6 +487,7 @@ bool wr_hashagg_ring_tidy(wr_hashagg *h) {
     if (!wr_hashagg_retire(h, kt)) return false;
     h->keyt = NULL;
     acc_free(h);
+    wr_hashagg_stack_free(h);
     return true;
   }
   if (kt->arena.used_total > 2 * h->keyt_base + REBUILD_SLACK ||
@@ -502,6 +499,7 @@ bool wr_hashagg_ring_tidy(wr_hashagg *h) {
 void wr_hashagg_ring_clear(wr_hashagg *h) {
   wr_gtab *kt = h->keyt;
   acc_free(h);
+  wr_hashagg_stack_free(h);
   h->nsid = h->nsidfree = 0;
   if (!kt) return;
   wr_gtab_free(kt);

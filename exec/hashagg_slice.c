@@ -94,6 +94,7 @@ wr_hslice *wr_hashagg_slice_get(wr_hashagg *h, int64_t start, int64_t rend, int6
     free(s);
     return NULL;
   }
+  if (h->ring) wr_hashagg_stack_insert(h, lo);
   memmove(h->slices + lo + 1, h->slices + lo, sizeof *h->slices * (size_t)(h->nslice - lo));
   h->slices[lo] = s;
   h->nslice++;

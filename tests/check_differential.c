@@ -140,6 +140,15 @@ static const query_pair queries[] = {
      "ts - ((ts % 2000) + 2000) % 2000 - 2000 * j AS ws FROM s, "
      "(SELECT 0 AS j UNION ALL SELECT 1 UNION ALL SELECT 2)) GROUP BY k, ws",
      {WEIR_TEXT, WEIR_TIMESTAMP, WEIR_BIGINT, WEIR_BIGINT, WEIR_BIGINT, WEIR_BIGINT}},
+    /* HOP 8 s / 500 ms: sixteen slices a window, which with few keys
+     * fires stacked (exec/hashagg_stack.c). */
+    {"SELECT k, window_start, COUNT(*), SUM(v), MAX(v), MIN(v), AVG(v) FROM s "
+     "WINDOW HOPPING (SIZE 8 SECONDS, ADVANCE BY 500 MILLISECONDS) GROUP BY k",
+     "WITH RECURSIVE j(j) AS (SELECT 0 UNION ALL SELECT j + 1 FROM j WHERE j < 15) "
+     "SELECT k, ws, COUNT(*), SUM(v), MAX(v), MIN(v), AVG(v) FROM (SELECT k, v, "
+     "ts - ((ts % 500) + 500) % 500 - 500 * j AS ws FROM s, j) GROUP BY k, ws",
+     {WEIR_TEXT, WEIR_TIMESTAMP, WEIR_BIGINT, WEIR_BIGINT, WEIR_BIGINT, WEIR_BIGINT,
+      WEIR_DOUBLE}},
     /* The same as a changelog: applied in order it ends in the same answer. */
     {"SELECT k, window_start, COUNT(*), SUM(v) FROM s "
      "WINDOW HOPPING (SIZE 6 SECONDS, ADVANCE BY 2 SECONDS) GROUP BY k EMIT CHANGES",

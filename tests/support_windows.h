@@ -12,6 +12,7 @@
 #define WR_TESTS_SUPPORT_WINDOWS_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "exec/ops.h"
@@ -87,5 +88,69 @@ extern int64_t T0;  /* 2024-01-01 00:00:00 UTC, set by setup() */
 
 /* Sets T0 and the key and value names. */
 void setup(void);
+
+/* ---- random streams and the brute-force reference (support_windows_ref.c) */
+
+/* n events of nk keys (and NULL), 100 ms apart, up to `disorder` ms out
+ * of order, and one in 40 a straggler 4 to 10 s behind; per-row
+ * watermarks trail the largest time seen by a random 0..lag ms and never
+ * go back, so rows further out of order miss some or all of their
+ * windows. Same seed, same stream. */
+ev *gen(int n, int nk, uint64_t seed, int64_t disorder, int64_t lag);
+
+typedef struct rent {
+  bool used;
+  int64_t cnt, cntv, sum, mn, mx;
+  int vmin, vmax;    /* VNAME indexes */
+  uint64_t seen[4];  /* values v + 100 seen (v in -100..100) */
+} rent;
+
+/* Brute-force answer: entries per (window, key), windows by end. */
+typedef struct ref {
+  wr_window_kind kind;
+  int64_t size, L, grace;
+  bool textkey;
+  int ncall;
+  int call[NAGGS];   /* the spec's calls, as indexes into AGGS */
+  int64_t base;      /* window w ends at base + w * L */
+  int nw, nk;        /* keys: index k + 1, 0 for NULL */
+  rent *e;
+  int late;
+} ref;
+
+typedef struct wline {
+  int64_t we;
+  const char *s;
+} wline;
+
+/* A reference for spec (whose calls are AGGS entries) sized for events
+ * e[0..n) of nk keys; ref_row applies each. */
+void ref_init(ref *r, const wr_agg_spec *spec, const ev *e, int n, int nk);
+/* Applies one row at its own watermark: to every window holding it that
+ * has not fired. */
+void ref_row(ref *r, const ev *x);
+/* The row body ("key|ws|we|wt|aggregates") of entry (w, k). */
+void ref_body(const ref *r, int w, int k, char *out, size_t cap);
+/* Orders by window end, then text. */
+int wline_cmp(const void *a, const void *b);
+/* EMIT FINAL output must be the reference's entries, windows in end order
+ * (the order of groups within a window is checked across runs). */
+void check_final(const ref *r, const capture *c);
+/* Output invariants for every mode: a row's window_time is not below the
+ * watermark it carries, which is the last one forwarded before it; no row
+ * after a forwarded watermark W has window_time < W; watermarks rise. */
+void check_watermarks(const capture *c);
+/* Batch sizes: cut > 0 fixed, 0 everything at once, < 0 random 1..-cut. */
+int next_cut(int cut, int left, uint64_t *st);
+/* After a batch that ends before row `next`, most of the time a
+ * watermark message equal to that row's watermark follows (the decision
+ * depends on the position only, so every cut sees the same levels). */
+void maybe_wm(run *r, const ev *e, int n, int next);
+/* Pushes events e[from..n) in batches cut as next_cut says. */
+void push_all(run *r, const ev *e, int from, int n, int cut);
+/* EMIT FINAL of spec over events e[0..n) of nk keys equals the
+ * brute-force answer, order included the same whatever the batch cuts;
+ * returns the late rows. */
+int final_matches(const wr_agg_spec *spec, const ev *e, int n, int nk);
 
 #endif
