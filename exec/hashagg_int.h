@@ -284,7 +284,7 @@ static inline uint8_t *wr_hslice_state(const wr_hashagg *h, const wr_hslice *s, 
 }
 /* Copies a ring state slot of `stride` bytes (see ring_stride) in
  * fixed-size moves. */
-static inline void wr_ring_copy(uint8_t *d, const uint8_t *s, size_t stride) {
+static inline void wr_hashagg_ring_copy(uint8_t *d, const uint8_t *s, size_t stride) {
   if (stride >= 64) {
     for (size_t o = 0; o < stride; o += 64) memcpy(d + o, s + o, 64);
   } else if (stride == 32) {

@@ -332,7 +332,7 @@ static weir_status merge_slice(wr_hashagg *h, const wr_hslice *s, uint32_t stamp
         astamp[g] = stamp;
         worder[w++] = g;
         if (flat) {
-          wr_ring_copy(acc, st, stride);
+          wr_hashagg_ring_copy(acc, st, stride);
           continue;
         }
         memset(acc, 0, ss);

@@ -20,18 +20,17 @@
  * a flip's suffixes about once more, and a window costs one merge per
  * key, whatever k.
  * Output order is the ring path's (keys in order of first row, slice
- * after slice, which no batch cut changes): the window's slices' key lists
- * are scanned with the firing's stamps, 4 bytes read per state instead of
- * a merge.
- * When: a stacked window still scans its slices' key lists for the
- * order (though only until every key is found, and 4 bytes per state
- * against a merge), passes over every key id and copies a summary per
- * flip, so stacking pays off for long windows of recurring keys: at
+ * after slice, which no batch cut changes): with the window's keys marked
+ * in a bitmap by key id, the slices' key lists are scanned until every
+ * marked key is listed, 4 bytes read per state instead of a merge.
+ * When: a stacked window still scans key lists for the order, passes over
+ * every key id and copies a summary per flip, so stacking pays off for
+ * long windows of recurring keys: at
  * least STACK_SLICES slices, whose states number at least half the slice
  * count times the key ids (keys in half the slices on average). That
  * also bounds the summaries' memory, (k + 1) arrays of every key id's
  * state, at about twice the window's own states. Measured (HOP over
- * 10,000 keys, docs/benchmarks.md): HOP(60 s, 1 s) runs 2.5 times as
+ * 10,000 keys, docs/benchmarks.md): HOP(60 s, 1 s) runs 2.7 times as
  * fast; HOP(10 s, 1 s) ran slower stacked, hence the threshold. The
  * choice is made at each flip, with the window's slices and key ids as
  * they are then, which does not depend on how the input was cut into
@@ -159,7 +158,7 @@ static weir_status scatter(wr_hashagg *h, wr_hsum *d, const wr_hslice *s, wr_err
       if (p + AHEAD < n) __builtin_prefetch(d->st + (size_t)kids[p + AHEAD] * stride, 1);
       uint8_t *x = d->st + (size_t)kids[p] * stride;
       if (!rows_of(x)) {
-        wr_ring_copy(x, st, stride);
+        wr_hashagg_ring_copy(x, st, stride);
         continue;
       }
       ((wr_ghdr *)x)->rows += rows_of(st);
@@ -221,6 +220,7 @@ static bool back_fit(wr_hashagg *h) {
 
 /* Merges slices nstacked .. k-1 into back, grown to every key id. */
 static weir_status push(wr_hashagg *h, int k, wr_err *err) {
+  assert(k >= h->nstacked);
   if (!back_fit(h)) return wr_err_nomem(err);
   for (int j = h->nstacked; j < k; j++) {
     weir_status rc = scatter(h, h->back, h->slices[j], err);
@@ -263,7 +263,7 @@ weir_status wr_hashagg_stack_window(wr_hashagg *h, int k, uint32_t *nw, wr_err *
     const uint8_t *bs = b->st + (size_t)g * stride;
     const bool hf = fs && rows_of(fs), hb = rows_of(bs);
     if (!hf && !hb) continue;
-    wr_ring_copy(acc, hf ? fs : bs, stride);
+    wr_hashagg_ring_copy(acc, hf ? fs : bs, stride);
     if (hf && hb) {
       ((wr_ghdr *)acc)->rows += rows_of(bs);
       h->st[np] = acc;
