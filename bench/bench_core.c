@@ -143,7 +143,7 @@ static const char *hop_sql =
     "SELECT auction, window_start, COUNT(*) AS n, SUM(price) AS total, MAX(price) AS top "
     "FROM bids WINDOW HOPPING (SIZE 10 SECONDS, ADVANCE BY 2 SECONDS) GROUP BY auction";
 
-#define WINDOW_RUNS 3  /* runs of each tumble / hop case, best kept */
+#define WINDOW_RUNS 5  /* runs of each tumble / hop case, best kept */
 
 /* Prints a case's line (without its closing parenthesis): rate, rows and
  * CPU seconds s. */
