@@ -296,17 +296,22 @@ weir_status wr_hashagg_stack_window(wr_hashagg *h, int k, uint32_t *nw, wr_err *
   return WEIR_OK;
 }
 
+/* Folds rows sel[0..m) of b, of key ids gids[0..m), into summary d. */
+static weir_status sum_fold(wr_hashagg *h, wr_hsum *d, const wr_batch *b, const uint32_t *gids,
+                            const int *sel, int m, const int8_t *sign, wr_hslice *s,
+                            wr_err *err) {
+  for (int k = 0; k < m; k++) h->st[k] = d->st + (size_t)gids[k] * h->ring_stride;
+  if (wr_hashagg_fold(h, b, h->st, sel, m, sign, &s->arena) != WEIR_OK) return wr_err_nomem(err);
+  return WEIR_OK;
+}
+
 weir_status wr_hashagg_stack_fold(wr_hashagg *h, const wr_batch *b, wr_hslice *s,
                                   const uint32_t *gids, const int *sel, int m, const int8_t *sign,
                                   wr_err *err) {
   const int j = wr_hashagg_slice_find(h, s->start);
-  const size_t stride = h->ring_stride;
-  uint8_t **st = h->st;
   if (j >= h->nfront) {
     if (!back_fit(h)) return wr_err_nomem(err);
-    for (int k = 0; k < m; k++) st[k] = h->back->st + (size_t)gids[k] * stride;
-    if (wr_hashagg_fold(h, b, st, sel, m, sign, &s->arena) != WEIR_OK) return wr_err_nomem(err);
-    return WEIR_OK;
+    return sum_fold(h, h->back, b, gids, sel, m, sign, s, err);
   }
   for (int k = 0; k < m; k++)
     if (gids[k] >= h->front[0]->cap) {
@@ -314,8 +319,8 @@ weir_status wr_hashagg_stack_fold(wr_hashagg *h, const wr_batch *b, wr_hslice *s
       return WEIR_OK;
     }
   for (int i = 0; i <= j; i++) {
-    for (int k = 0; k < m; k++) st[k] = h->front[i]->st + (size_t)gids[k] * stride;
-    if (wr_hashagg_fold(h, b, st, sel, m, sign, &s->arena) != WEIR_OK) return wr_err_nomem(err);
+    weir_status rc = sum_fold(h, h->front[i], b, gids, sel, m, sign, s, err);
+    if (rc != WEIR_OK) return rc;
   }
   return WEIR_OK;
 }
