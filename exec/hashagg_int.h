@@ -330,6 +330,8 @@ static inline int wr_hashagg_ring_chunk(const wr_hashagg *h) {
 
 /* ---- hashagg_stack.c ---- */
 
+#define WR_HASHAGG_STACK_SLICES 8  /* slices a window needs to fire stacked */
+
 /* Whether the window of the first k open slices fires stacked: it does
  * while the stacks have a front, and starts when its slices' states
  * outnumber the key ids enough (see the file's top comment). */

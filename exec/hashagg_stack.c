@@ -25,16 +25,16 @@
  * marked key is listed, 4 bytes read per state instead of a merge.
  * When: a stacked window still scans key lists for the order, passes over
  * every key id and copies a summary per flip, so stacking pays off for
- * long windows of recurring keys: at
- * least STACK_SLICES slices, whose states number at least half the slice
- * count times the key ids (keys in half the slices on average). That
- * also bounds the summaries' memory, (k + 1) arrays of every key id's
- * state, at about twice the window's own states. Measured (HOP over
- * 10,000 keys, docs/benchmarks.md): HOP(60 s, 1 s) runs 2.7 times as
- * fast; HOP(10 s, 1 s) ran slower stacked, hence the threshold. The
- * choice is made at each flip, with the window's slices and key ids as
- * they are then, which does not depend on how the input was cut into
- * batches.
+ * long windows of recurring keys: at least WR_HASHAGG_STACK_SLICES
+ * slices, whose states number at least half the slice count times the
+ * key ids (keys in half the slices on average). That also bounds the
+ * summaries' memory, (k + 1) arrays of every key id's state, at about
+ * twice the window's own states. Measured (HOP over 10,000 keys,
+ * docs/benchmarks.md): HOP(60 s, 1 s) runs 2.7 times as fast stacked,
+ * HOP(12 s, 1 s) 11% and HOP(10 s, 1 s) 8% faster; HOP(14 s, 2 s) the
+ * same, HOP(10 s, 2 s) 2% slower, hence eight slices. The choice is made
+ * at each flip, with the window's slices and key ids as they are then,
+ * which does not depend on how the input was cut into batches.
  * Only for plain states (h->stackable): no DISTINCT sets or text to own,
  * and no FIRST/LAST, whose merge of equal times depends on which state
  * came first; the suffixes merge older slices into newer ones.
@@ -52,7 +52,6 @@
 
 #include "hashagg_int.h"
 
-#define STACK_SLICES 16   /* slices a window needs to stack */
 #define AHEAD 16          /* states prefetched ahead when scattering */
 #define SPAGE_ROWS (1u << WR_SPAGE_SHIFT)
 
@@ -138,7 +137,7 @@ void wr_hashagg_stack_retire(wr_hashagg *h) {
 bool wr_hashagg_stack_wanted(const wr_hashagg *h, int k) {
   if (!h->stackable) return false;
   if (h->back && h->nfront) return true;
-  if (k < STACK_SLICES) return false;
+  if (k < WR_HASHAGG_STACK_SLICES) return false;
   uint64_t states = 0;
   for (int j = 0; j < k; j++) states += h->slices[j]->nkids;
   return states >= (uint64_t)k / 2 * h->keyt->next_gid;

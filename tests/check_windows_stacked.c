@@ -35,7 +35,7 @@ typedef struct scase {
   bool textkey;
 } scase;
 
-/* At least 16 slices a window (hashagg_stack.c's threshold). */
+/* 16 to 40 slices a window (at least WR_HASHAGG_STACK_SLICES). */
 static const scase SCASES[] = {
   {16000, 1000, 0, 0, false},
   {24000, 1500, 1500, 500, true},
@@ -107,58 +107,65 @@ static void second(run *r, const ev *e, int sec) {
 }
 
 /* In order, HOP(16 s, 1 s), two keys every 100 ms, so a window of k
- * slices holds k states per key id. Windows of fewer than 16 slices merge
- * slices; the first of 16 flips the stacks, and its first slice retires
- * with it, taking its suffix along. Each later window pushes its new
- * slice while its retiring one leaves the front, until the front is empty
- * and the next window flips again. Rows behind the watermark patch the
- * summaries covering their slice, unless their key is newer than the
- * front, which drops the stacks until the next window. */
+ * slices holds k states per key id. With T = WR_HASHAGG_STACK_SLICES:
+ * windows of fewer than T slices merge slices; the first of T flips the
+ * stacks; later ones push their new slice; from 16 slices on, each
+ * retiring slice takes its suffix along, until the front is empty and the
+ * next window flips again over 16 slices (its first retiring at once).
+ * Rows behind the watermark patch the summaries covering their slice,
+ * unless their key is newer than the front, which drops the stacks until
+ * the next window. */
 START_TEST(test_stacked_lifecycle) {
+  enum { T = WR_HASHAGG_STACK_SLICES, N = 400, AT = 10 * (16 + T) };
+  ck_assert_int_le(T, 15);
   wr_agg_spec spec = spec_of(WR_WIN_HOP, 16000, 1000, 0, WR_EMIT_FINAL, 0, false, NPLAIN, PLAIN);
-  enum { N = 400 };
   ev e[N + 2];
   for (int i = 0; i < N; i++)
     e[i] = (ev){i % 2, i % 97 - 40, false, S(0) + 100 * i, i ? S(0) + 100 * (i - 1) : WR_WM_NONE};
   run r;
   run_open(&r, &spec);
   wr_hashagg *h = agg_of(&r);
-  for (int sec = 0; sec < 15; sec++) {
+  for (int sec = 0; sec < T - 1; sec++) {
     second(&r, e, sec);
     ck_assert_ptr_null(h->back);
   }
-  for (int sec = 15; sec < 31; sec++) {
+  for (int sec = T - 1; sec < 15; sec++) {
     second(&r, e, sec);
     ck_assert_ptr_nonnull(h->back);
-    ck_assert_int_eq(h->nfront, 15 - (sec - 15));
+    ck_assert_int_eq(h->nfront, T);
+    ck_assert_int_eq(h->nstacked, sec + 1);
+  }
+  for (int sec = 15; sec < 15 + T; sec++) {
+    second(&r, e, sec);
+    ck_assert_int_eq(h->nfront, T - 1 - (sec - 15));
     ck_assert_int_eq(h->nstacked, 15);
   }
-  second(&r, e, 31);
+  second(&r, e, 15 + T);
   ck_assert_int_eq(h->nfront, 15);
-  /* Slices [17 s, 18 s) .. [31 s, 32 s) are the front. A row of key 1 at
-   * 20.5 s, behind the watermark (32 s) but in windows ending at 33 to
-   * 36 s, patches front[0] .. front[3]. */
-  ev late[] = {{1, 1000, false, S(20.5), S(32)}, {7, 500, false, S(20.6), S(32)}};
+  /* The front is slices [T + 1 s, T + 2 s) .. [T + 15 s, T + 16 s). A row
+   * of key 1 at T + 4.5 s, behind the watermark (T + 16 s) but in windows
+   * ending up to T + 20 s, patches front[0] .. front[3]. */
+  ev late[] = {{1, 1000, false, S(T + 4.5), S(T + 16)}, {7, 500, false, S(T + 4.6), S(T + 16)}};
   push(&r, late, 1);
   ck_assert_ptr_nonnull(h->back);
   ck_assert_int_eq(h->nfront, 15);
   /* Key 7 is new: the front has no room for it. */
   push(&r, late + 1, 1);
   ck_assert_ptr_null(h->back);
-  second(&r, e, 32);
+  second(&r, e, 16 + T);
   ck_assert_ptr_nonnull(h->back);
   ck_assert_int_eq(h->nfront, 15);
-  for (int sec = 33; sec < N / 10; sec++) second(&r, e, sec);
+  for (int sec = 17 + T; sec < N / 10; sec++) second(&r, e, sec);
   push_wm(&r, WR_WM_END);
   ck_assert_ptr_null(h->back);
   ck_assert_uint_eq(r.agg->vt->state_size(r.agg), 0);
   ck_assert_int_eq((int)r.q->stats.late_rows, 0);
   /* The answer, the two rows counted where the reference counts them. */
   ev all[N + 2];
-  memcpy(all, e, sizeof e[0] * 320);
-  all[320] = late[0];
-  all[321] = late[1];
-  memcpy(all + 322, e + 320, sizeof e[0] * (N - 320));
+  memcpy(all, e, sizeof e[0] * AT);
+  all[AT] = late[0];
+  all[AT + 1] = late[1];
+  memcpy(all + AT + 2, e + AT, sizeof e[0] * (N - AT));
   ref rf;
   ref_init(&rf, &spec, all, N + 2, 8);
   for (int i = 0; i < N + 2; i++) ref_row(&rf, &all[i]);
