@@ -47,13 +47,7 @@ static weir_status cap_batch(wr_op *op, int port, wr_batch *b, wr_err *err) {
       c->roww = realloc(c->roww, sizeof *c->roww * (size_t)c->cap);
     }
     char line[1024];
-    const char *opn = support_op_name(b->ops ? b->ops[i] : WEIR_OP_INSERT);
-    size_t len = (size_t)snprintf(line, sizeof line, "%s", opn);
-    for (int col = 0; col < b->ncol; col++) {
-      char v[256];
-      value_text(b, col, i, v, sizeof v);
-      len += (size_t)snprintf(line + len, sizeof line - len, "|%s", v);
-    }
+    support_row_text(b, i, SUPPORT_TS_TEXT, line, sizeof line);
     c->rows[c->n] = strdup(line);
     c->roww[c->n] = b->wm ? b->wm[i] : NO_WM;
     c->n++;

@@ -25,12 +25,6 @@ static void on_report(void *ud, const wr_qctx *q, const wr_report *r) {
   rp->n++;
 }
 
-static void value_text(const wr_batch *b, int c, int i, char *out, size_t cap) {
-  wr_value v;
-  wr_batch_get(b, c, i, &v);
-  support_value_text(&v, SUPPORT_TEXT_BARE, out, cap);
-}
-
 static weir_status cap_batch(wr_op *op, int port, wr_batch *b, wr_err *err) {
   (void)port;
   capture *c = (capture *)op;
@@ -44,13 +38,7 @@ static weir_status cap_batch(wr_op *op, int port, wr_batch *b, wr_err *err) {
       c->rin = realloc(c->rin, sizeof *c->rin * (size_t)c->cap);
     }
     char line[2048];
-    const char *opn = support_op_name(b->ops ? b->ops[i] : WEIR_OP_INSERT);
-    size_t len = (size_t)snprintf(line, sizeof line, "%s", opn);
-    for (int col = 0; col < b->ncol; col++) {
-      char v[512];
-      value_text(b, col, i, v, sizeof v);
-      len += (size_t)snprintf(line + len, sizeof line - len, "|%s", v);
-    }
+    support_row_text(b, i, SUPPORT_TEXT_BARE, line, sizeof line);
     /* Output rows carry the watermark forwarded before them. */
     ck_assert_ptr_nonnull(b->wm);
     ck_assert_int_eq(b->wm[i], c->lastwm);

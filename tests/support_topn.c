@@ -111,15 +111,7 @@ static weir_status cap_batch(wr_op *op, int port, wr_batch *b, wr_err *err) {
       c->roww = realloc(c->roww, sizeof *c->roww * (size_t)c->cap);
     }
     char line[2048];
-    const char *opn = support_op_name(b->ops ? b->ops[i] : WEIR_OP_INSERT);
-    size_t len = (size_t)snprintf(line, sizeof line, "%s", opn);
-    for (int col = 0; col < b->ncol; col++) {
-      wr_value v;
-      char text[700];
-      wr_batch_get(b, col, i, &v);
-      value_text(&v, text, sizeof text);
-      len += (size_t)snprintf(line + len, sizeof line - len, "|%s", text);
-    }
+    support_row_text(b, i, SUPPORT_TS_TEXT, line, sizeof line);
     c->rows[c->n] = strdup(line);
     c->roww[c->n] = b->wm ? b->wm[i] : NO_WM;
     c->n++;

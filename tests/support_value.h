@@ -3,7 +3,7 @@
  * they turn results into text to compare: NULL, true/false, DOUBLE with
  * 17 significant digits, TEXT quoted, integers in decimal; flags choose
  * TIMESTAMP as text and TEXT without quotes where a harness wants them.
- * Changelog ops print as +I, -U, +U, -D.
+ * Changelog ops print as +I, -U, +U, -D; a batch row as "op|v|v|...".
  */
 #ifndef WR_TESTS_SUPPORT_VALUE_H
 #define WR_TESTS_SUPPORT_VALUE_H
@@ -12,6 +12,7 @@
 
 #include "common/timefmt.h"
 #include "common/value.h"
+#include "exec/batch.h"
 
 enum {
   SUPPORT_TS_TEXT = 1,    /* TIMESTAMP as 'YYYY-MM-DD HH:MM:SS.mmm', not its integer */
@@ -46,6 +47,20 @@ static inline void support_value_text(const wr_value *v, int flags, char *out, s
       }
       /* fall through */
     default: snprintf(out, cap, "%lld", (long long)v->v.i); break;
+  }
+}
+
+/* Writes row i of b as "op|v|v|..." into out (cap bytes): its changelog
+ * op (+I when b has no ops), then each column as support_value_text
+ * writes it with the flags. */
+static inline void support_row_text(const wr_batch *b, int i, int flags, char *out, size_t cap) {
+  size_t len = (size_t)snprintf(out, cap, "%s", support_op_name(b->ops ? b->ops[i] : WEIR_OP_INSERT));
+  for (int col = 0; col < b->ncol && len < cap; col++) {
+    wr_value v;
+    char text[700];
+    wr_batch_get(b, col, i, &v);
+    support_value_text(&v, flags, text, sizeof text);
+    len += (size_t)snprintf(out + len, cap - len, "|%s", text);
   }
 }
 

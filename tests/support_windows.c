@@ -21,21 +21,6 @@ static void on_report(void *ud, const wr_qctx *q, const wr_report *r) {
   rp->n++;
 }
 
-static void value_text(const wr_batch *b, int c, int i, char *out, size_t cap) {
-  wr_value v;
-  wr_batch_get(b, c, i, &v);
-  if (v.null) {
-    snprintf(out, cap, "NULL");
-    return;
-  }
-  switch (v.type) {
-    case WEIR_DOUBLE: snprintf(out, cap, "%.17g", v.v.d); break;
-    case WEIR_TEXT: snprintf(out, cap, "'%.*s'", (int)v.v.s.n, v.v.s.p ? v.v.s.p : ""); break;
-    case WEIR_TIMESTAMP: wr_ts_format(v.v.i, out); break;
-    default: snprintf(out, cap, "%lld", (long long)v.v.i); break;
-  }
-}
-
 #define GROW(p, n) ((p) = realloc((p), sizeof *(p) * (size_t)(n)))
 
 static weir_status cap_batch(wr_op *op, int port, wr_batch *b, wr_err *err) {
@@ -49,12 +34,7 @@ static weir_status cap_batch(wr_op *op, int port, wr_batch *b, wr_err *err) {
     }
     char line[1024];
     int op_i = b->ops ? b->ops[i] : 0;
-    size_t len = (size_t)snprintf(line, sizeof line, "%s", support_op_name(op_i));
-    for (int col = 0; col < b->ncol; col++) {
-      char v[256];
-      value_text(b, col, i, v, sizeof v);
-      len += (size_t)snprintf(line + len, sizeof line - len, "|%s", v);
-    }
+    support_row_text(b, i, SUPPORT_TS_TEXT, line, sizeof line);
     wr_value k;
     wr_batch_get(b, 0, i, &k);
     c->kidx[c->n] = k.null ? 0 : 1 + (k.type == WEIR_TEXT ? atoi(k.v.s.p + 1) : (int)k.v.i);
