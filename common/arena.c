@@ -68,6 +68,12 @@ void *wr_arena_alloc(wr_arena *a, size_t n) {
   return (char *)fresh + HDR;
 }
 
+void *wr_arena_alloc_line(wr_arena *a, size_t n) {
+  /* Blocks are 16-aligned: 48 bytes of slack reach the next line. */
+  uint8_t *p = wr_arena_alloc(a, n + 64 - WR_ALIGN);
+  return p ? p + (64 - (uintptr_t)p % 64) % 64 : NULL;
+}
+
 void *wr_arena_zalloc(wr_arena *a, size_t n) {
   void *p = wr_arena_alloc(a, n);
   if (p) memset(p, 0, n);

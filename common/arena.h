@@ -25,6 +25,8 @@ typedef struct wr_arena {
 void wr_arena_init(wr_arena *a, size_t chunk_size);
 /* Returns n bytes aligned to 16, or NULL when out of memory. */
 void *wr_arena_alloc(wr_arena *a, size_t n);
+/* Like wr_arena_alloc, on a 64-byte cache line. */
+void *wr_arena_alloc_line(wr_arena *a, size_t n);
 /* Like wr_arena_alloc but zero-filled. */
 void *wr_arena_zalloc(wr_arena *a, size_t n);
 /* Copies n bytes of s into the arena and NUL-terminates the copy. */

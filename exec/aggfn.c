@@ -165,6 +165,11 @@ weir_status wr_agg_check(const wr_agg_call *c, int ninput, const weir_type *inpu
   return WEIR_OK;
 }
 
+bool wr_agg_plain(const wr_agg_call *c) {
+  bool text_extreme = (c->fn == WR_AGG_MIN || c->fn == WR_AGG_MAX) && c->arg_type == WEIR_TEXT;
+  return !c->distinct && !is_pick(c->fn) && !text_extreme;
+}
+
 bool wr_agg_is_ext(const wr_agg_call *c) {
   return (c->fn == WR_AGG_MIN || c->fn == WR_AGG_MAX) && c->arg_type != WEIR_TEXT &&
          c->arg_type != WEIR_DOUBLE;

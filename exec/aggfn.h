@@ -46,6 +46,10 @@ weir_status wr_agg_check(const wr_agg_call *c, int ninput, const weir_type *inpu
  * reads another's (c->nrel), so 0 for such a COUNT and 8 for such an
  * integer MIN/MAX. */
 size_t wr_agg_state_size(const wr_agg_call *c);
+/* Whether c's state is plain bytes whose merge does not depend on which
+ * state comes first: no DISTINCT set, no text, not FIRST/LAST (whose
+ * equal times keep the first state's row). */
+bool wr_agg_plain(const wr_agg_call *c);
 /* Lays out the states of calls c[0..n) one after another from byte base,
  * offsets into off[], and returns the end. Counts are shared where they
  * are equal by construction: a COUNT(*) without FILTER reads the group's

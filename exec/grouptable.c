@@ -269,10 +269,11 @@ static bool gid_new(wr_gtab *gt, uint32_t *out) {
       gt->pages = pages;
       /* Rows of a whole number of cache lines, or of 32 bytes, never
        * straddle one: the page starts on a line. */
-      size_t pad = gt->row_size % 64 && gt->row_size != 32 ? 0 : 48;
-      uint8_t *page = wr_arena_alloc(&gt->arena, gt->row_size * PAGE_ROWS + pad);
+      size_t bytes = gt->row_size * PAGE_ROWS;
+      uint8_t *page = gt->row_size % 64 && gt->row_size != 32
+                          ? wr_arena_alloc(&gt->arena, bytes)
+                          : wr_arena_alloc_line(&gt->arena, bytes);
       if (!page) return false;
-      if (pad) page += (64 - (uintptr_t)page % 64) % 64;
       gt->pages[gt->npages++] = page;
     }
     gt->next_gid++;

@@ -436,13 +436,8 @@ wr_op *wr_hashagg_new(wr_qctx *ctx, const wr_agg_spec *spec, wr_err *err) {
     for (int i = 0; i < 3; i++) h->out_types[c++] = WEIR_TIMESTAMP;
   for (int a = 0; a < h->naggs; a++) h->out_types[c++] = h->aggs[a].result_type;
   h->ring = h->win.kind == WR_WIN_HOP && h->emit == WR_EMIT_FINAL;
-  h->stackable = h->ring && h->flat;
-  for (int a = 0; a < h->naggs; a++) {
-    const wr_agg_call *ac = &h->aggs[a];
-    if (ac->fn == WR_AGG_FIRST || ac->fn == WR_AGG_LAST ||
-        ((ac->fn == WR_AGG_MIN || ac->fn == WR_AGG_MAX) && ac->arg_type == WEIR_TEXT))
-      h->stackable = false;
-  }
+  h->stackable = h->ring;
+  for (int a = 0; a < h->naggs; a++) h->stackable = h->stackable && wr_agg_plain(&h->aggs[a]);
   /* Ring states keep no epoch (hashagg_ring.c): the calls follow rows. */
   size_t base = h->ring ? sizeof(int64_t) : sizeof(wr_ghdr);
   size_t off = wr_agg_layout(h->aggs, h->naggs, base, (long)offsetof(wr_ghdr, rows), h->agg_off);

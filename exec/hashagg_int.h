@@ -97,7 +97,6 @@ typedef struct wr_hkey {
  * above cap have an empty state), on cache lines. */
 typedef struct wr_hsum {
   uint8_t *st;        /* state of key id g at st + g * ring_stride */
-  uint8_t *raw;       /* the allocation */
   uint32_t cap;       /* key ids held */
   uint32_t alloc;     /* key ids the allocation has room for */
 } wr_hsum;
@@ -177,8 +176,8 @@ typedef struct wr_hashagg {
   size_t ring_stride;     /* bytes between states in slice pages and acc:
                            * state_size rounded up to a power of two up to
                            * 64, then to whole cache lines */
-  uint8_t *acc;           /* per key id: the firing window's merged state */
-  uint8_t *acc_raw;       /* its allocation (acc is on a cache line) */
+  uint8_t *acc;           /* per key id: the firing window's merged state
+                           * (on a cache line) */
   uint32_t *acc_stamp;    /* per key id: the firing that wrote acc (low
                            * bits of ring_stamp, never 0) */
   uint32_t *worder;       /* per firing: key ids in order of first merge */
@@ -194,8 +193,7 @@ typedef struct wr_hashagg {
   bool flat;              /* states hold no owned structure (no DISTINCT):
                            * a copy may start a merge */
   /* Stacked HOP firing (hashagg_stack.c); back is NULL when not stacked. */
-  bool stackable;         /* states are plain bytes whose merge does not
-                           * depend on order: flat, no text, no FIRST/LAST */
+  bool stackable;         /* ring mode, every call wr_agg_plain */
   wr_hsum **front;        /* front[i]: the merge of slices i .. nfront-1 */
   int nfront, frontcap;
   wr_hsum **spare;        /* summaries kept for reuse */

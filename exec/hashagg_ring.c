@@ -157,9 +157,9 @@ static bool slice_add(wr_hashagg *h, wr_hslice *s, uint32_t g, uint32_t *pos) {
     }
     /* Not zeroed here: a state is zeroed when its slot is taken, while
      * its cache line is about to be used. */
-    uint8_t *page = wr_arena_alloc(&s->arena, h->ring_stride * SPAGE_ROWS + 48);
+    uint8_t *page = wr_arena_alloc_line(&s->arena, h->ring_stride * SPAGE_ROWS);
     if (!page) return false;
-    s->spages[s->nspages++] = page + (64 - (uintptr_t)page % 64) % 64;
+    s->spages[s->nspages++] = page;
   }
   if (s->ix && 2 * (uint64_t)(p + 1) > s->ixmask && !ix_build(s)) return false;
   s->kids[s->nkids++] = g;
@@ -279,12 +279,12 @@ static bool acc_fit(wr_hashagg *h, uint32_t n) {
   /* Stamp 0: no firing wrote the new accumulators. */
   memset(as + h->acc_cap, 0, sizeof *as * (cap - h->acc_cap));
   h->acc_stamp = as;
-  uint8_t *raw = malloc(stride * cap + 63);
-  if (!raw) return false;
-  uint8_t *acc = raw + (64 - (uintptr_t)raw % 64) % 64;
+  /* (cap, a power of two from 64, times stride is a whole number of
+   * lines.) */
+  uint8_t *acc = aligned_alloc(64, stride * cap);
+  if (!acc) return false;
   if (h->acc_cap) memcpy(acc, h->acc, stride * h->acc_cap);
-  free(h->acc_raw);
-  h->acc_raw = raw;
+  free(h->acc);
   h->acc = acc;
   h->acc_cap = cap;
   return true;
@@ -292,10 +292,10 @@ static bool acc_fit(wr_hashagg *h, uint32_t n) {
 
 /* Frees the accumulators (the key table is gone or empty). */
 static void acc_free(wr_hashagg *h) {
-  free(h->acc_raw);
+  free(h->acc);
   free(h->worder);
   free(h->acc_stamp);
-  h->acc_raw = h->acc = NULL;
+  h->acc = NULL;
   h->worder = NULL;
   h->acc_stamp = NULL;
   h->acc_cap = 0;

@@ -58,7 +58,7 @@
 static inline int64_t rows_of(const uint8_t *st) { return ((const wr_ghdr *)st)->rows; }
 
 static void sum_free(wr_hsum *s) {
-  free(s->raw);
+  free(s->st);
   free(s);
 }
 
@@ -75,11 +75,11 @@ static wr_hsum *sum_new(wr_hashagg *h, uint32_t cap) {
   }
   if (!s) {
     if (!(s = malloc(sizeof *s))) return NULL;
-    if (!(s->raw = malloc((size_t)cap * h->ring_stride + 63))) {
+    size_t bytes = ((size_t)cap * h->ring_stride + 63) / 64 * 64;
+    if (!(s->st = aligned_alloc(64, bytes ? bytes : 64))) {
       free(s);
       return NULL;
     }
-    s->st = s->raw + (64 - (uintptr_t)s->raw % 64) % 64;
     s->alloc = cap;
   }
   s->cap = cap;
